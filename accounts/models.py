@@ -1,0 +1,135 @@
+import secrets
+import zoneinfo
+from functools import lru_cache
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Level(models.TextChoices):
+    MID = "mid", "Mid-level"
+    SENIOR = "senior", "Senior"
+    STAFF = "staff", "Staff"
+    PRINCIPAL = "principal", "Principal"
+
+
+class FocusArea(models.TextChoices):
+    SYSTEM_DESIGN = "system_design", "System design"
+    BEHAVIORAL = "behavioral", "Behavioral"
+    CODING = "coding", "Coding"
+    COMPENSATION = "compensation", "Compensation negotiation"
+
+
+@lru_cache(maxsize=1)
+def timezone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in timezone_names():
+        raise ValidationError(
+            "“%(value)s” is not a known time zone. Pick one from the list, e.g. Europe/Berlin.",
+            params={"value": value},
+            code="invalid_timezone",
+        )
+
+
+def validate_focus_areas(value: list) -> None:
+    if not isinstance(value, list) or any(v not in FocusArea.values for v in value):
+        raise ValidationError("Choose focus areas from the list.", code="invalid_focus")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person, identified by their email address. There are no usernames."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        if profile and profile.display_name:
+            return profile.display_name
+        return self.email.split("@")[0]
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=60, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    current_level = models.CharField(max_length=12, choices=Level.choices, default=Level.SENIOR)
+    target_level = models.CharField(max_length=12, choices=Level.choices, default=Level.STAFF)
+    years_of_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    focus_areas = models.JSONField(default=list, blank=True, validators=[validate_focus_areas])
+    bio = models.TextField(max_length=600, blank=True)
+
+    # Reliability, shown beside the person's slots and on their profile.
+    completed_sessions = models.PositiveIntegerField(default=0)
+    late_cancellations = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    booking_suspended_until = models.DateTimeField(null=True, blank=True)
+
+    # Private calendar feed; rotating the token revokes old subscriptions.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    # Which optional emails the person wants. Confirmations and cancellations always go.
+    email_reminder_24h = models.BooleanField("24-hour reminder", default=True)
+    email_reminder_1h = models.BooleanField("1-hour reminder", default=True)
+    email_feedback = models.BooleanField("feedback requests and results", default=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def is_booking_suspended(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.booking_suspended_until and self.booking_suspended_until > now)
+
+    def focus_area_labels(self) -> list[str]:
+        labels = dict(FocusArea.choices)
+        return [labels[v] for v in self.focus_areas if v in labels]

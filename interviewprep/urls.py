@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("sessions.urls")),
+    path("playbook/", include("payments.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "interviewprep.views.page_not_found"
+handler500 = "interviewprep.views.server_error"
+handler403 = "interviewprep.views.permission_denied"

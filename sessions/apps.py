@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class InterviewsConfig(AppConfig):
+    # django.contrib.sessions owns the label "sessions"; this app keeps its
+    # folder name and uses "interviews" for its label, migrations and tables.
+    name = "sessions"
+    label = "interviews"
+    verbose_name = "Mock interviews"
+    default_auto_field = "django.db.models.BigAutoField"

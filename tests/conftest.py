@@ -60,7 +60,9 @@ def browser():
     """Headless Debian Chromium, shared by one test."""
     from playwright.sync_api import sync_playwright
 
-    assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"), "browser tests need DJANGO_ALLOW_ASYNC_UNSAFE"
+    assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"), (
+        "browser tests need DJANGO_ALLOW_ASYNC_UNSAFE"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         yield browser

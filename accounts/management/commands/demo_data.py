@@ -5,7 +5,7 @@ from django.db import transaction
 
 # Each app that has demo data exposes `load(stdout)` in its `demo` module.
 # Loaders run in this order and are safe to run again.
-DEMO_MODULES = ["accounts.demo", "sessions.demo", "payments.demo"]
+DEMO_MODULES = ["accounts.demo", "sessions.demo", "sessions.grading_demo", "payments.demo"]
 
 
 class Command(BaseCommand):

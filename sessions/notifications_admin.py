@@ -1,0 +1,1 @@
+"""Admin for this area (filled in by its owner)."""

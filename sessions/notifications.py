@@ -79,3 +79,18 @@ def reschedule_declined(request: RescheduleRequest) -> None:
 def booking_rescheduled(booking: Booking) -> None:
     _notify_now(booking, Reminder.Kind.RESCHEDULED, [booking.host, booking.guest])
     schedule_reminders(booking)
+
+
+def scorecard_submitted(scorecard) -> None:
+    """The grader is done: no nudge for them any more."""
+    Reminder.objects.filter(
+        booking_id=scorecard.booking_id,
+        recipient_id=scorecard.grader_id,
+        kind__in=[Reminder.Kind.FEEDBACK_REQUEST, Reminder.Kind.FEEDBACK_NUDGE],
+        status=Reminder.Status.PENDING,
+    ).update(status=Reminder.Status.CANCELLED)
+
+
+def feedback_revealed(booking: Booking, candidates) -> None:
+    """Every scorecard of the booking is in: tell each candidate now."""
+    _notify_now(booking, Reminder.Kind.FEEDBACK_READY, list(candidates))

@@ -45,9 +45,13 @@ def main() -> int:
                 os.killpg(proc.pid, signal.SIGKILL)
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    parent = os.getppid()
     try:
-        while all(proc.poll() is None for proc in procs.values()):
+        # Stop with the parent too (e.g. `make` killed), never leave orphans.
+        while all(proc.poll() is None for proc in procs.values()) and os.getppid() == parent:
             time.sleep(0.5)
+        if os.getppid() != parent:
+            return 0
         failed = [name for name, proc in procs.items() if proc.poll() is not None]
         print(f"{', '.join(failed)} stopped; stopping the rest", file=sys.stderr)
         return 1

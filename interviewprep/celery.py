@@ -9,11 +9,18 @@ app = Celery("interviewprep")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# One sweep a minute; the sweep claims due reminder rows itself, so overlapping
-# sweeps and extra workers never send a reminder twice.
+# Beat only enqueues; the tasks claim their rows themselves, so overlapping
+# sweeps and any number of workers never send a reminder twice. A sweep that
+# waited in the queue past the next one is pointless, hence the expiry.
 app.conf.beat_schedule = {
     "send-due-reminders": {
         "task": "sessions.tasks.send_due_reminders",
         "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    "complete-finished-bookings": {
+        "task": "sessions.tasks.complete_finished_bookings",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
     },
 }

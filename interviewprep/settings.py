@@ -161,6 +161,12 @@ def _email_settings(url: str) -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme == "file":
+        # file:///abs/dir: one file per connection; lets separate worker processes be counted.
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parsed.path),
+        }
     if scheme in {"smtp", "smtps", "submission"}:
         query = parse_qs(parsed.query)
         return {
@@ -175,7 +181,7 @@ def _email_settings(url: str) -> dict:
         }
     raise ImproperlyConfigured(
         f"EMAIL_URL scheme {scheme!r} is not supported; use console://, locmem://, "
-        "smtp://, smtps:// or submission://"
+        "file:///dir, smtp://, smtps:// or submission://"
     )
 
 

@@ -1,6 +1,12 @@
+from allauth.account import forms as allauth_forms
 from django import forms
+from django.contrib.auth import password_validation
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import FocusArea, Profile, timezone_names
+
+TIMEZONE_HELP = "Every time on the site and in emails is shown in this zone."
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -15,24 +21,80 @@ class TimezoneField(forms.ChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", timezone_choices)
         kwargs.setdefault("label", "Time zone")
-        kwargs.setdefault(
-            "help_text", "Every time on the site and in emails is shown in this zone."
-        )
+        kwargs.setdefault("help_text", TIMEZONE_HELP)
         super().__init__(**kwargs)
 
 
-class SignupForm(forms.Form):
-    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+def password_help() -> str:
+    min_length = next(
+        (
+            v.min_length
+            for v in password_validation.get_default_password_validators()
+            if isinstance(v, password_validation.MinimumLengthValidator)
+        ),
+        8,
+    )
+    return (
+        f"At least {min_length} characters. Not a common password, not only digits, "
+        "and not close to your email address."
+    )
+
+
+class OurVoiceMixin:
+    """allauth's forms with sentence-case labels and no placeholders that repeat them."""
+
+    labels: dict[str, str] = {}
+    new_password_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.labels:
+                field.label = self.labels[name]
+            if name in self.new_password_fields:
+                field.help_text = password_help()
+
+
+class SignupForm(OurVoiceMixin, allauth_forms.SignupForm):
+    """allauth's email sign-up with the two profile fields a newcomer needs first."""
 
     display_name = forms.CharField(
-        max_length=60,
+        max_length=Profile._meta.get_field("display_name").max_length,
         required=False,
         help_text="How peers see you. Leave empty to use the start of your email address.",
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
-    timezone = TimezoneField(
-        initial="UTC",
-        widget=forms.Select(attrs={"data-browser-timezone": "1"}),
-    )
+    timezone = TimezoneField(initial="UTC")
+
+    field_order = ["email", "display_name", "timezone", "password1", "password2"]
+    labels = {"email": "Email address", "password2": "Password again"}
+    new_password_fields = ("password1",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # static/js/app.js swaps in the browser's zone; only on a fresh form,
+            # so a zone the person picked survives a failed submission.
+            self.fields["timezone"].widget.attrs["data-browser-timezone"] = "1"
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        # allauth hides existing accounts at sign-up (it mails the owner and
+        # pretends all went well). We say so beside the field instead: a person
+        # who already signed up should be sent to log in, not left waiting for
+        # a mail. Password reset keeps allauth's enumeration protection.
+        if self.account_already_exists:
+            raise forms.ValidationError(
+                format_html(
+                    'An account with this email address already exists. <a href="{}">Log in</a> '
+                    'or <a href="{}">reset your password</a>.',
+                    reverse("account_login"),
+                    reverse("account_reset_password"),
+                ),
+                code="email_taken",
+            )
+        return email
 
     def signup(self, request, user) -> None:
         profile = user.profile
@@ -41,12 +103,46 @@ class SignupForm(forms.Form):
         profile.save(update_fields=["display_name", "timezone"])
 
 
+class LoginForm(OurVoiceMixin, allauth_forms.LoginForm):
+    labels = {"login": "Email address", "remember": "Keep me logged in on this device"}
+
+
+class ResetPasswordForm(OurVoiceMixin, allauth_forms.ResetPasswordForm):
+    labels = {"email": "Email address"}
+
+
+class ResetPasswordKeyForm(OurVoiceMixin, allauth_forms.ResetPasswordKeyForm):
+    labels = {"password1": "New password", "password2": "New password again"}
+    new_password_fields = ("password1",)
+
+
+class ChangePasswordForm(OurVoiceMixin, allauth_forms.ChangePasswordForm):
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "New password again",
+    }
+    new_password_fields = ("password1",)
+
+
+class SetPasswordForm(OurVoiceMixin, allauth_forms.SetPasswordForm):
+    labels = {"password1": "Password", "password2": "Password again"}
+    new_password_fields = ("password1",)
+
+
+class AddEmailForm(OurVoiceMixin, allauth_forms.AddEmailForm):
+    labels = {"email": "New email address"}
+
+
 class ProfileForm(forms.ModelForm):
-    timezone = TimezoneField()
+    timezone = TimezoneField(
+        widget=forms.Select(attrs={"data-suggest-browser-timezone": "1"}),
+    )
     focus_areas = forms.MultipleChoiceField(
         choices=FocusArea.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        label="Focus areas",
         help_text="The interview types you want to practise most.",
     )
     years_of_experience = forms.IntegerField(
@@ -64,9 +160,13 @@ class ProfileForm(forms.ModelForm):
             "focus_areas",
             "bio",
         ]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 600})}
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "bio": forms.Textarea(attrs={"rows": 4}),
+        }
         help_texts = {
-            "bio": "Up to 600 characters: your background and what you are preparing for."
+            "display_name": "How peers see you beside your slots and scorecards.",
+            "bio": "Up to 600 characters: your background and what you are preparing for.",
         }
 
 

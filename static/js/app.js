@@ -1,20 +1,63 @@
-// Small progressive enhancements; the site works without them.
+// Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
-  // Preselect the browser's time zone in time-zone pickers that still show the default.
-  var zone;
-  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = null; }
-  if (zone) {
-    document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
-      var untouched = !select.dataset.userSet && (select.value === "UTC" || select.value === "");
-      var hasOption = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
-      if (untouched && hasOption && select.closest("form") && !select.closest("form").dataset.keepTimezone) {
-        select.value = zone;
+
+  function browserZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function hasOption(select, value) {
+    return Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+  }
+
+  var zone = browserZone();
+
+  // Sign-up: the server marks a fresh form's zone picker; preselect this device's zone.
+  document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
+    if (zone && hasOption(select, zone)) {
+      select.value = zone;
+    }
+  });
+
+  // Profile: never change a saved zone silently; offer this device's zone when it differs.
+  document.querySelectorAll("select[data-suggest-browser-timezone]").forEach(function (select) {
+    if (!zone || select.value === zone || !hasOption(select, zone)) {
+      return;
+    }
+    var hint = document.createElement("p");
+    hint.className = "help timezone-hint";
+    hint.appendChild(document.createTextNode("This device is set to " + zone.replace(/_/g, " ") + ". "));
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary button-small";
+    button.textContent = "Use " + zone.replace(/_/g, " ");
+    button.addEventListener("click", function () {
+      select.value = zone;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      hint.remove();
+      select.focus();
+    });
+    hint.appendChild(button);
+    select.insertAdjacentElement("afterend", hint);
+    select.addEventListener("change", function () {
+      if (select.value === zone && hint.isConnected) {
+        hint.remove();
       }
     });
-  }
-  // Copy-on-focus for read-only addresses (calendar feed).
+  });
+
+  // Read-only addresses (the calendar feed): select all on focus, ready to copy.
   document.querySelectorAll("input.copyable").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
   });
+
+  // Put the first field with an error in front of the person who has to fix it.
+  var invalid = document.querySelector("main [aria-invalid=true]");
+  if (invalid) {
+    invalid.focus();
+  }
 })();

@@ -231,7 +231,7 @@ def build_context(reminder: Reminder, *, now: datetime | None = None) -> dict:
         context["scorecards"] = [
             {
                 "grader_name": s.grader.display_name,
-                "url": absolute_url("grading:scorecard_view", s.pk),
+                "url": absolute_url("grading:scorecard_view", s.round_id),
             }
             for s in revealed_scorecards(reminder, now)
         ]

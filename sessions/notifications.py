@@ -261,6 +261,8 @@ def reason_not_to_send(reminder: Reminder, now: datetime) -> tuple[str, str] | N
             return Status.CANCELLED, f"The booking is {booking.get_status_display().lower()}."
         if now >= booking.starts_at:
             return Status.DROPPED, "The session had started; a late reminder helps nobody."
+        if kind == Kind.REMINDER_24H and _superseded_by_1h_reminder(reminder, now):
+            return Status.DROPPED, "Sent too late; the 1-hour reminder covers it."
     field = PREFERENCE_FIELDS.get(kind)
     if field and not getattr(reminder.recipient.profile, field):
         return Status.CANCELLED, "The recipient switched these emails off."
@@ -277,6 +279,21 @@ def reason_not_to_send(reminder: Reminder, now: datetime) -> tuple[str, str] | N
     if kind == Kind.RESCHEDULE_PROPOSED and not pending_reschedule(booking):
         return Status.CANCELLED, "The proposal was already answered or withdrawn."
     return None
+
+
+def _superseded_by_1h_reminder(reminder: Reminder, now: datetime) -> bool:
+    booking = reminder.booking
+    if now < booking.starts_at - REMINDER_OFFSETS[Kind.REMINDER_1H]:
+        return False
+    return (
+        reminder.recipient.profile.email_reminder_1h
+        and Reminder.objects.filter(
+            booking=booking,
+            recipient=reminder.recipient,
+            kind=Kind.REMINDER_1H,
+            status__in=[Status.PENDING, Status.SENDING, Status.SENT],
+        ).exists()
+    )
 
 
 def revealed_scorecards(reminder: Reminder, now: datetime) -> list[Scorecard]:

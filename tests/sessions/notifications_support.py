@@ -289,3 +289,24 @@ def kill_hard(proc: subprocess.Popen) -> None:
     """SIGKILL the worker and its pool children: no shutdown, no acks, nothing."""
     os.killpg(proc.pid, 9)
     proc.wait(10)
+
+
+# --- Grading ----------------------------------------------------------------------
+
+
+def submit_for(round_):
+    """The interviewer fills in and submits the scorecard through the grading service."""
+    from sessions import grading
+
+    scorecard = grading.start_scorecard(round=round_)
+    data = {
+        "recommendation": "yes",
+        "level_calibration": "senior",
+        "strengths": "Asked about scale and the SLA before drawing anything.",
+        "improvement_1": "Name the trade-off you accept for simplicity.",
+        "scores": {
+            dimension.pk: {"value": 3, "evidence": f"Seen in the session: {dimension.name}."}
+            for dimension in scorecard.rubric.dimensions.all()
+        },
+    }
+    return grading.submit_scorecard(round=round_, grader=round_.interviewer, data=data)

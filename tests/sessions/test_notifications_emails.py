@@ -13,6 +13,7 @@ from sessions import notifications
 from sessions.models import Reminder, Slot
 from sessions.services import accept_reschedule, book_slot, cancel_booking, propose_reschedule
 from tests.factories import UserFactory
+from tests.sessions.notifications_support import submit_for
 
 Kind = Reminder.Kind
 pytestmark = pytest.mark.django_db
@@ -274,21 +275,3 @@ def test_every_link_in_every_email_opens_for_its_recipient(client, ada, ben):
                 assert response.status_code == 200, (message.subject, path)
                 checked += 1
         assert checked >= len(messages) * 2
-
-
-def submit_for(round_):
-    """The interviewer fills in and submits the scorecard through the grading service."""
-    from sessions import grading
-
-    scorecard = grading.start_scorecard(round=round_)
-    data = {
-        "recommendation": "yes",
-        "level_calibration": "senior",
-        "strengths": "Asked about scale and the SLA before drawing anything.",
-        "improvement_1": "Name the trade-off you accept for simplicity.",
-        "scores": {
-            dimension.pk: {"value": 3, "evidence": f"Seen in the session: {dimension.name}."}
-            for dimension in scorecard.rubric.dimensions.all()
-        },
-    }
-    return grading.submit_scorecard(round=round_, grader=round_.interviewer, data=data)

@@ -23,11 +23,11 @@ def event_uid(booking: Booking) -> str:
     return f"{booking.calendar_uid}@interviewprep"
 
 
-def _address(user, role: str) -> vCalAddress:
+def _address(user, *, attendee: bool) -> vCalAddress:
     address = vCalAddress(f"mailto:{user.email}")
     address.params["cn"] = vText(user.display_name)
-    address.params["role"] = vText(role)
-    if role != "CHAIR":
+    if attendee:
+        address.params["role"] = vText("REQ-PARTICIPANT")
         address.params["partstat"] = vText("ACCEPTED")
     return address
 
@@ -65,8 +65,8 @@ def _event(booking: Booking, *, now: datetime) -> Event:
     event.add("url", booking.meeting_url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
-    event.add("organizer", _address(booking.host, "CHAIR"))
-    event.add("attendee", _address(booking.guest, "REQ-PARTICIPANT"))
+    event.add("organizer", _address(booking.host, attendee=False))
+    event.add("attendee", _address(booking.guest, attendee=True))
     return event
 
 

@@ -1,1 +1,144 @@
-"""Admin for this area (filled in by its owner)."""
+"""Admin for questions, slots, bookings and reschedule requests.
+
+Booking times, participants and rounds are read-only here: they must move
+together (the exclusion constraint reads BookingParticipant), so staff change
+them through the actions, which call the same services people use.
+"""
+
+from django.contrib import admin, messages
+
+from . import services
+from .models import Booking, BookingParticipant, Question, RescheduleRequest, Round, Slot
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["title", "interview_type", "level", "active"]
+    list_filter = ["interview_type", "level", "active"]
+    list_editable = ["active"]
+    search_fields = ["title", "prompt", "interviewer_notes"]
+    fieldsets = [
+        (None, {"fields": ["interview_type", "level", "title", "active"]}),
+        ("For the interviewer", {"fields": ["prompt", "interviewer_notes", "follow_ups"]}),
+    ]
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "host", "interview_type", "host_role", "level", "status"]
+    list_filter = ["status", "interview_type", "host_role", "level"]
+    search_fields = ["host__email", "host__profile__display_name", "note"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["host"]
+    actions = ["withdraw"]
+
+    @admin.action(description="Withdraw the selected open slots")
+    def withdraw(self, request, queryset):
+        count = queryset.filter(status=Slot.Status.OPEN).update(status=Slot.Status.WITHDRAWN)
+        self.message_user(request, f"{count} slot(s) withdrawn.")
+
+
+class ParticipantInline(admin.TabularInline):
+    model = BookingParticipant
+    extra = 0
+    can_delete = False
+    readonly_fields = ["user", "starts_at", "ends_at", "live"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RoundInline(admin.StackedInline):
+    model = Round
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "number",
+        "interviewer",
+        "candidate",
+        "notes",
+        "notes_updated_at",
+        "design_started_at",
+        "clarifying_minutes",
+    ]
+    raw_id_fields = ["question"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RescheduleInline(admin.TabularInline):
+    model = RescheduleRequest
+    extra = 0
+    can_delete = False
+    readonly_fields = ["proposed_by", "starts_at", "ends_at", "message", "status", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "interview_type", "host", "guest", "status", "late_cancellation"]
+    list_filter = ["status", "interview_type", "host_role", "late_cancellation"]
+    search_fields = ["host__email", "guest__email", "calendar_uid"]
+    date_hierarchy = "starts_at"
+    inlines = [ParticipantInline, RoundInline, RescheduleInline]
+    readonly_fields = [
+        "slot",
+        "host",
+        "guest",
+        "interview_type",
+        "host_role",
+        "starts_at",
+        "ends_at",
+        "status",
+        "calendar_uid",
+        "calendar_sequence",
+        "created_at",
+        "cancelled_by",
+        "cancelled_at",
+        "cancellation_reason",
+        "late_cancellation",
+        "no_show_user",
+        "no_show_reported_at",
+    ]
+    fields = ["meeting_url", *readonly_fields]
+    actions = ["cancel_as_staff"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Cancel the selected bookings and tell both people")
+    def cancel_as_staff(self, request, queryset):
+        done = 0
+        for booking in queryset:
+            try:
+                services.cancel_booking(
+                    booking=booking, by=request.user, reason="Cancelled by the interviewprep team."
+                )
+                done += 1
+            except services.SchedulingError as exc:
+                self.message_user(
+                    request, f"Booking #{booking.pk}: {exc.message}", messages.WARNING
+                )
+        self.message_user(request, f"{done} booking(s) cancelled.")
+
+
+@admin.register(RescheduleRequest)
+class RescheduleRequestAdmin(admin.ModelAdmin):
+    list_display = ["booking", "proposed_by", "starts_at", "status", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [
+        "booking",
+        "proposed_by",
+        "starts_at",
+        "ends_at",
+        "message",
+        "status",
+        "created_at",
+        "responded_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

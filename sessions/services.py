@@ -748,6 +748,8 @@ def mark_design_started(*, round: Round, by, now: datetime | None = None) -> Rou
     starts_at, ends_at = round_window(booking, round.number)
     if now < starts_at:
         raise SchedulingError("This round has not started yet.")
+    if now >= ends_at:
+        raise SchedulingError("This round is over.")
     minutes = Decimal((now - starts_at).total_seconds() / 60).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )

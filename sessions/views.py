@@ -163,7 +163,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, starts_at=slot.starts_at, ends_at=slot.ends_at
     ).first()
     slot.rating = selectors.host_rating(slot)
-    return render(request, "sessions/book.html", {"slot": slot, "clash": clash})
+    minutes = int(slot.duration / timedelta(minutes=1))
+    return render(request, "sessions/book.html", {"slot": slot, "clash": clash, "minutes": minutes})
 
 
 @login_required
@@ -193,7 +194,9 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 and booking.starts_at <= now <= booking.ends_at + services.NO_SHOW_REPORT_DEADLINE
             ),
             "cancel_form": CancelForm(),
-            "reschedule_form": RescheduleForm(zone=zone, initial={"day": booking.starts_at}),
+            "reschedule_form": RescheduleForm(
+                zone=zone, initial={"day": timezone.localtime(booking.starts_at, zone).date()}
+            ),
         },
     )
 
@@ -353,6 +356,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         r.phases = plan_for(booking.interview_type, minutes=r.minutes)
         r.is_interviewer = r.interviewer_id == request.user.pk
         r.is_current = r.number == current
+        r.has_ended = now >= r.ends_at
         timeline.append(
             {
                 "number": r.number,
@@ -373,6 +377,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "rounds": rounds,
             "current": current,
             "is_system_design": booking.interview_type == InterviewType.SYSTEM_DESIGN,
+            "room_now": now,
             "room_data": {"now": now.isoformat(), "current": current, "rounds": timeline},
         },
     )

@@ -48,3 +48,78 @@ def form_data(rubric, *, value=3, action="submit") -> dict:
         data[f"score_{d.key}"] = str(value)
         data[f"evidence_{d.key}"] = f"Evidence for {d.name}."
     return data
+
+
+def bulk_graded_sessions(*, candidate, grader, count: int, start_days_ago: int = 400):
+    """`count` revealed scorecards for `candidate`, one a day, rotating the interview types,
+    written in bulk so a test can have hundreds of them in a second."""
+    from sessions.models import Booking, Round, Score, Scorecard, Slot
+
+    kinds = ["system_design", "behavioral", "compensation"]
+    rubrics = {
+        k: Rubric.objects.prefetch_related("dimensions").get(interview_type=k, active=True)
+        for k in kinds
+    }
+    first = (timezone.now() - timedelta(days=start_days_ago)).replace(microsecond=0)
+    times = [first + timedelta(days=i) for i in range(count)]
+    kind_of = [kinds[i % len(kinds)] for i in range(count)]
+    slots = Slot.objects.bulk_create(
+        Slot(
+            host=grader,
+            starts_at=t,
+            ends_at=t + timedelta(hours=1),
+            interview_type=kind_of[i],
+            host_role="interviewer",
+            status="booked",
+        )
+        for i, t in enumerate(times)
+    )
+    bookings = Booking.objects.bulk_create(
+        Booking(
+            slot=slot,
+            host=grader,
+            guest=candidate,
+            interview_type=slot.interview_type,
+            host_role="interviewer",
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            status="completed",
+            meeting_url=f"https://meet.example/bulk-{slot.pk}",
+        )
+        for slot in slots
+    )
+    rounds = Round.objects.bulk_create(
+        Round(
+            booking=b,
+            number=1,
+            interviewer=grader,
+            candidate=candidate,
+            clarifying_minutes=(2 + i % 7) if b.interview_type == "system_design" else None,
+        )
+        for i, b in enumerate(bookings)
+    )
+    cards = Scorecard.objects.bulk_create(
+        Scorecard(
+            round=r,
+            booking=r.booking,
+            grader=grader,
+            candidate=candidate,
+            rubric=rubrics[r.booking.interview_type],
+            interview_type=r.booking.interview_type,
+            status="submitted",
+            recommendation="yes",
+            level_calibration="senior",
+            strengths="Strong opening.",
+            improvement_1=f"Fix number {i}",
+            clarifying_minutes=r.clarifying_minutes,
+            session_ended_at=r.booking.ends_at,
+            submitted_at=r.booking.ends_at + timedelta(hours=1),
+        )
+        for i, r in enumerate(rounds)
+    )
+    Score.objects.bulk_create(
+        Score(scorecard=card, dimension=d, value=1 + (i + d.order) % 4, evidence="Seen.")
+        for i, card in enumerate(cards)
+        for d in rubrics[card.interview_type].dimensions.all()
+    )
+    return cards

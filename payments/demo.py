@@ -82,16 +82,18 @@ def sample_pdf() -> bytes:
 
 
 def load(stdout) -> None:
-    product, created = Product.objects.get_or_create(
-        slug=PLAYBOOK_SLUG,
-        defaults={
-            "title": TITLE,
-            "description": DESCRIPTION,
-            "page_count": 45,
-            "price_cents": 3700,
-            "currency": "usd",
-        },
-    )
+    # A product made in the admin wins: the demo only fills a missing file.
+    product = Product.objects.filter(slug=PLAYBOOK_SLUG).first() or Product.objects.active().first()
+    created = product is None
+    if created:
+        product = Product.objects.create(
+            slug=PLAYBOOK_SLUG,
+            title=TITLE,
+            description=DESCRIPTION,
+            page_count=45,
+            price_cents=3700,
+            currency="usd",
+        )
     if not product.file or not default_storage.exists(product.file.name):
         if default_storage.exists(SAMPLE_NAME):
             product.file.name = SAMPLE_NAME

@@ -42,6 +42,13 @@ class Product(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
+            # The site sells one thing; "the playbook" is whichever product is active.
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=Q(active=True),
+                name="product_one_active",
+                violation_error_message="Another product is already on sale: deactivate it first.",
+            ),
             models.CheckConstraint(condition=Q(price_cents__gt=0), name="product_price_positive"),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[a-z]{3}$"), name="product_currency_lowercase_iso"

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import PLAYBOOK_SLUG, Order, Product
+from .models import Order, Product
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,8 @@ def stripe_client() -> stripe.StripeClient:
 
 
 def get_playbook() -> Product | None:
-    return Product.objects.active().filter(slug=PLAYBOOK_SLUG).first()
+    """The product on sale (a database constraint allows one active at a time)."""
+    return Product.objects.active().first()
 
 
 def paid_order_for(user, product: Product) -> Order | None:
@@ -70,12 +71,7 @@ def has_playbook(user) -> bool:
     """
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return False
-    return Order.objects.filter(
-        user=user,
-        product__slug=PLAYBOOK_SLUG,
-        product__active=True,
-        status=Order.Status.PAID,
-    ).exists()
+    return Order.objects.filter(user=user, product__active=True, status=Order.Status.PAID).exists()
 
 
 # --- Checkout -----------------------------------------------------------------

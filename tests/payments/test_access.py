@@ -66,3 +66,11 @@ def test_the_database_refuses_a_paid_order_of_nothing(user, product):
         Order.objects.create(
             user=user, product=product, status="paid", amount_cents=0, currency="usd"
         )
+
+
+def test_only_one_product_is_on_sale_at_a_time(product):
+    from payments.models import Product
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.create(slug="second", title="Second", price_cents=100, active=True)
+    Product.objects.create(slug="draft", title="Draft", price_cents=100, active=False)

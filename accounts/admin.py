@@ -23,6 +23,11 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def get_inlines(self, request, obj):
+        # Saving a new user creates its profile (accounts.signals); an inline on
+        # the add page would try to insert a second one. Edit it after saving.
+        return self.inlines if obj is not None else []
+
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):

@@ -1,4 +1,5 @@
 from allauth.account import forms as allauth_forms
+from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.contrib.auth import password_validation
 from django.urls import reverse
@@ -132,6 +133,16 @@ class SetPasswordForm(OurVoiceMixin, allauth_forms.SetPasswordForm):
 
 class AddEmailForm(OurVoiceMixin, allauth_forms.AddEmailForm):
     labels = {"email": "New email address"}
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        # Sign-up already tells people an address is taken, so saying it here
+        # reveals nothing new, and spares a confirmation mail to a stranger.
+        if any(u.pk != self.user.pk for u in filter_users_by_email(email)):
+            raise forms.ValidationError(
+                "Another account already uses this address.", code="email_taken"
+            )
+        return email
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,0 +1,86 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from tests.accounts.conftest import error_beside, link_in
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = reverse("account_email")
+
+
+def test_it_requires_login(client):
+    response = client.get(EMAIL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_new_address_waits_for_confirmation(client, user, mailoutbox):
+    client.force_login(user)
+
+    response = client.post(EMAIL, {"action_add": "", "email": "new@example.com"})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "owner@example.com"
+    pending = EmailAddress.objects.get(email="new@example.com")
+    assert (pending.user, pending.verified, pending.primary) == (user, False, False)
+    assert mailoutbox[0].to == ["new@example.com"]
+    assert mailoutbox[0].subject == "[interviewprep] Confirm your new email address"
+    page = client.get(EMAIL)
+    assert b"new@example.com" in page.content
+    assert b"open the link we sent there" in page.content
+
+
+def test_confirming_makes_the_new_address_the_login(client, user, password, mailoutbox):
+    client.force_login(user)
+    client.post(EMAIL, {"action_add": "", "email": "new@example.com"})
+    link = link_in(mailoutbox[0], "/accounts/confirm-email/")
+
+    client.post(link)
+
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert list(
+        EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")
+    ) == [("new@example.com", True, True)]
+    client.logout()
+    client.post(reverse("account_login"), {"login": "owner@example.com", "password": password})
+    assert SESSION_KEY not in client.session
+    client.post(reverse("account_login"), {"login": "new@example.com", "password": password})
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_cancelling_the_change_keeps_the_old_address(client, user, mailoutbox):
+    client.force_login(user)
+    client.post(EMAIL, {"action_add": "", "email": "new@example.com"})
+
+    client.post(EMAIL, {"action_remove": "", "email": "new@example.com"})
+
+    assert not EmailAddress.objects.filter(email="new@example.com").exists()
+    user.refresh_from_db()
+    assert user.email == "owner@example.com"
+
+
+def test_it_refuses_another_accounts_address(client, user, stranger, mailoutbox):
+    client.force_login(stranger)
+
+    response = client.post(EMAIL, {"action_add": "", "email": "Owner@example.com"})
+
+    assert response.status_code == 200
+    assert "Another account already uses" in error_beside(response, "id_email")
+    assert list(EmailAddress.objects.filter(user=stranger).values_list("email", flat=True)) == [
+        "stranger@example.com"
+    ]
+    assert mailoutbox == []
+
+
+def test_it_refuses_an_invalid_address(client, user):
+    client.force_login(user)
+
+    response = client.post(EMAIL, {"action_add": "", "email": "nope"})
+
+    assert "valid email" in error_beside(response, "id_email")
+    assert EmailAddress.objects.filter(user=user).count() == 1

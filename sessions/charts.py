@@ -108,24 +108,34 @@ def line_chart(
             f'text-anchor="end">{escape(y_label(tick))}</text>'
         )
     labelled = set()
-    for moment in _x_ticks(moments):
+    ticks = _x_ticks(moments)
+    for moment in ticks:
         if _day(moment) in labelled:
             continue
         labelled.add(_day(moment))
+        # The outermost labels grow inwards so they are never cut off.
+        anchor = "middle"
+        if len(ticks) > 1 and moment == ticks[0]:
+            anchor = "start"
+        elif len(ticks) > 1 and moment == ticks[-1]:
+            anchor = "end"
         parts.append(
             f'<text class="chart-label" x="{x(moment):.1f}" y="{height - 8}" '
-            f'text-anchor="middle">{escape(_day(moment))}</text>'
+            f'text-anchor="{anchor}">{escape(_day(moment))}</text>'
         )
-    for s in series:
+    for index, s in enumerate(series):
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        # Equal scores would hide each other's lines: nudge each series a
+        # couple of pixels (under a tenth of a point); titles keep exact values.
+        nudge = (index - (len(series) - 1) / 2) * 2.5
         if len(s.points) > 1:
-            coords = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in s.points)
+            coords = " ".join(f"{x(m):.1f},{y(v) + nudge:.1f}" for m, v in s.points)
             parts.append(
                 f'<polyline class="chart-line" points="{coords}" stroke="{s.color}"{dash}/>'
             )
         for moment, value in s.points:
             parts.append(
-                f'<circle class="chart-point" cx="{x(moment):.1f}" cy="{y(value):.1f}" r="3.5" '
+                f'<circle class="chart-point" cx="{x(moment):.1f}" cy="{y(value) + nudge:.1f}" r="3.5" '
                 f'fill="{s.color}"><title>{escape(s.label)}, {escape(_day(moment))}: '
                 f"{escape(y_label(value))}</title></circle>"
             )

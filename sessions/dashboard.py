@@ -199,7 +199,7 @@ def progress_for(user, *, now: datetime | None = None) -> dict:
         "to_rate": list(
             rounds_to_rate(user, now)
             .select_related("booking", "interviewer__profile")
-            .order_by("-booking__starts_at")[:10]
+            .order_by("-booking__starts_at")[:5]
         ),
         "on_its_way": [
             {"scorecard": card, "deadline": reveal_deadline(card.booking)}

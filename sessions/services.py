@@ -517,12 +517,8 @@ def cancel_booking(*, booking: Booking, by, reason: str, now: datetime | None = 
         reopen = by.pk == booking.guest_id and slot.starts_at >= now + MIN_NOTICE
         slot.status = Slot.Status.OPEN if reopen else Slot.Status.WITHDRAWN
         slot.save(update_fields=["status"])
-        if participant:
-            notifications.booking_cancelled(booking, by)
-        else:
-            # Staff cancelled: each participant hears it from "the other side".
-            notifications.booking_cancelled(booking, booking.host)
-            notifications.booking_cancelled(booking, booking.guest)
+        # Both calendars hold the event, so both people get the cancellation.
+        notifications.booking_cancelled(booking, by)
     return booking
 
 

@@ -271,7 +271,9 @@ def test_every_link_in_every_email_opens_for_its_recipient(client, ada, ben):
             client.force_login(recipient)
             for url in site_links(message):
                 path = url.removeprefix(settings.SITE_URL)
-                response = client.get(path)
+                # A submitted scorecard's form forwards to its read-only page.
+                response = client.get(path, follow=True)
                 assert response.status_code == 200, (message.subject, path)
+                assert "/accounts/login/" not in response.request["PATH_INFO"]
                 checked += 1
         assert checked >= len(messages) * 2

@@ -7,6 +7,7 @@ people a precise message, and to guard the embedded SQLite default, where
 IMMEDIATE transactions serialise writers.
 """
 
+import logging
 import random
 import secrets
 from collections import Counter
@@ -51,6 +52,8 @@ SUSPENSION = timedelta(days=14)
 NO_SHOW_REPORT_DEADLINE = timedelta(days=7)
 ROUND_MINUTES = (30, 45, 60, 75, 90)
 LEVEL_ORDER = [Level.MID, Level.SENIOR, Level.STAFF, Level.PRINCIPAL]
+
+logger = logging.getLogger(__name__)
 
 SLOT_TAKEN = "This slot was just taken by someone else. Pick another one."
 
@@ -445,6 +448,7 @@ def book_slot(*, slot: Slot, guest, now: datetime | None = None) -> Booking:
         except IntegrityError:
             # Someone committed an overlapping booking between our checks and
             # our insert. Say whose calendar filled up.
+            logger.info("Booking of slot %s by user %s refused by the database", slot.pk, guest.pk)
             mine = clashes(user=guest, starts_at=slot.starts_at, ends_at=slot.ends_at).first()
             if mine:
                 raise TimeConflict(_clash_message("You are", mine, zone)) from None

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -14,6 +17,19 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "price_display", "page_count", "active"]
     list_filter = ["active"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["stored_file"]
+    # The stock widget links to the file's URL; private files have none.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+
+    @admin.display(description="Stored file")
+    def stored_file(self, product: Product) -> str:
+        if not product.file:
+            return "None yet: buyers can't download until a PDF is uploaded."
+        try:
+            size = filesizeformat(product.file.size)
+        except OSError:
+            return f"{product.file.name} (missing from storage!)"
+        return f"{product.file.name} ({size}); served only to buyers, by the download view."
 
 
 class StripeEventInline(admin.TabularInline):

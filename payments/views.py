@@ -92,7 +92,7 @@ def success(request: HttpRequest) -> HttpResponse:
     if not session_id:
         raise Http404("No checkout session given.")
     order = _get_order_for_user(request, stripe_checkout_session_id=session_id)
-    if order.status == Order.Status.PENDING:
+    if order.status == Order.Status.PENDING and services.payments_configured():
         # The webhook usually gets here first; if not, settle it now.
         try:
             order = services.fulfill_checkout(session_id=session_id) or order
@@ -186,4 +186,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError):
         logger.warning("Stripe event %s deferred: Stripe unreachable", row.event_id, exc_info=True)
         return HttpResponse("Try again later.", status=503)
+    except services.PaymentsNotConfigured:
+        logger.error("Stripe event %s deferred: STRIPE_SECRET_KEY is not set", row.event_id)
+        return HttpResponse("Payments are not configured.", status=503)
     return HttpResponse(outcome, content_type="text/plain")

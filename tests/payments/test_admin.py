@@ -70,3 +70,11 @@ def test_people_who_are_not_staff_cannot_grant(client, user, stranger, product):
     )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not Order.objects.exists()
+
+
+def test_staff_upload_the_pdf_without_exposing_a_link(client, staff, product):
+    client.force_login(staff)
+    page = client.get(f"/admin/payments/product/{product.pk}/change/").content.decode()
+    assert "served only to buyers" in page
+    assert f'href="{product.file.name}"' not in page
+    assert 'type="file"' in page

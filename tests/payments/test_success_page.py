@@ -79,3 +79,11 @@ def test_the_success_page_refuses_post(client, fake, checkout):
     fake.pay(session_id)
     assert client.post(f"/playbook/success/?session_id={session_id}").status_code == 405
     assert Order.objects.get().status == Order.Status.PENDING
+
+
+def test_without_stripe_the_success_page_still_renders(client, fake, checkout, settings):
+    _, session_id = checkout
+    settings.STRIPE_SECRET_KEY = ""
+    response = client.get(f"/playbook/success/?session_id={session_id}")
+    assert response.status_code == 200
+    assert "Processing your payment" in response.content.decode()

@@ -273,3 +273,12 @@ def test_when_stripe_is_unreachable_the_event_is_kept_for_the_retry(fake, checko
     assert fake.deliver(event) == 200
     assert state(order)[0] == Order.Status.PAID
     assert StripeEvent.objects.get().processed_at is not None
+
+
+def test_without_the_secret_key_an_event_is_kept_for_the_retry(fake, checkout, settings):
+    order, session_id = checkout
+    event = fake.pay(session_id)
+    settings.STRIPE_SECRET_KEY = ""
+    assert fake.deliver(event) == 503
+    assert state(order)[0] == Order.Status.PENDING
+    assert StripeEvent.objects.get().processed_at is None

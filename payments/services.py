@@ -277,8 +277,10 @@ def expire_checkout(*, session_id: str) -> Order | None:
 
 
 def _order_for_payment_intent(payment_intent_id: str) -> Order | None:
+    if not payment_intent_id:
+        return None  # a charge made outside Checkout; never one of ours
     order = Order.objects.filter(stripe_payment_intent_id=payment_intent_id).first()
-    if order or not payment_intent_id:
+    if order:
         return order
     # A refund or dispute can arrive before checkout.session.completed; ask
     # Stripe which session took this payment and settle that one first, so the

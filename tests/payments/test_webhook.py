@@ -282,3 +282,37 @@ def test_without_the_secret_key_an_event_is_kept_for_the_retry(fake, checkout, s
     assert fake.deliver(event) == 503
     assert state(order)[0] == Order.Status.PENDING
     assert StripeEvent.objects.get().processed_at is None
+
+
+def test_a_refund_of_a_charge_without_a_payment_intent_touches_no_order(
+    fake, checkout, client, stranger, product
+):
+    order, _ = paid(fake, checkout, client)
+    waiting = Order.objects.create(
+        user=stranger, product=product, amount_cents=3700, currency="usd"
+    )
+    fake.emit(
+        "charge.refunded",
+        {"id": "ch_test_other", "object": "charge", "payment_intent": None, "refunded": True},
+    )
+    assert fake.flush() == [200]
+    assert state(order)[0] == Order.Status.PAID
+    assert state(waiting) == (Order.Status.PENDING, None, None, False)
+    assert Order.objects.get(pk=waiting.pk).refunded_at is None
+    assert StripeEvent.objects.get(type="charge.refunded").outcome == "no order for this payment"
+
+
+def test_paying_after_a_complimentary_grant_flags_the_payment_for_a_refund(
+    fake, checkout, user, staff, product, client
+):
+    from payments.services import grant_complimentary
+
+    order, session_id = checkout
+    grant_complimentary(user=user, product=product, granted_by=staff)
+    fake.pay(session_id)
+    assert fake.flush() == [200]
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    assert order.needs_attention and "refund this payment" in order.attention_note
+    assert order.stripe_payment_intent_id == fake.sessions[session_id]["payment_intent"]
+    assert client.get("/playbook/download/").status_code == 200

@@ -88,7 +88,7 @@ def test_a_bad_confirmation_link_confirms_nothing(client, newcomer_data):
     page = client.get("/accounts/confirm-email/not-a-real-key/")
     response = client.post("/accounts/confirm-email/not-a-real-key/")
 
-    assert b"expired or was already used" in page.content
+    assert b"This link has expired" in page.content
     assert response.status_code == 404
     assert not EmailAddress.objects.get(email="newcomer@example.com").verified
 

@@ -32,7 +32,7 @@ class AlreadyOwned(Exception):
 
 
 class PaymentProcessing(Exception):
-    """The buyer's last checkout is complete but its payment is still settling."""
+    """The buyer's last checkout is complete but its payment is settling or being checked."""
 
 
 def payments_configured() -> bool:
@@ -144,12 +144,11 @@ def start_checkout(*, user, product: Product) -> str:
             if session.status == "open":
                 return session.url
             if session.status == "complete":
-                order = fulfill_checkout(session_id=session.id)
-                if order and order.status == Order.Status.PAID:
+                # Paid, settling, or held for staff: never open a second payment.
+                settled = fulfill_checkout(session_id=session.id)
+                if settled and settled.status == Order.Status.PAID:
                     raise AlreadyOwned
-                if order and order.status == Order.Status.PENDING and not order.needs_attention:
-                    raise PaymentProcessing
-            # Expired, or completed but unusable: close it and start afresh.
+                raise PaymentProcessing
             _close_order(order_id=order.pk, status=Order.Status.EXPIRED)
             continue
         session = client.v1.checkout.sessions.create(

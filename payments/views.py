@@ -70,8 +70,8 @@ def buy(request: HttpRequest) -> HttpResponse:
     except services.PaymentProcessing:
         messages.info(
             request,
-            "Your last payment is still being processed by your bank. We'll email your "
-            "receipt and download link as soon as it clears.",
+            "Your last payment is still being processed. We'll email your receipt and "
+            "download link as soon as it clears; you won't be charged again.",
         )
         return redirect("payments:purchases")
     except stripe.StripeError:

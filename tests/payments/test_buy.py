@@ -116,3 +116,15 @@ def test_buy_refuses_get(client, user, product, stripe_fake):
     client.force_login(user)
     assert client.get("/playbook/buy/").status_code == 405
     assert not Order.objects.exists()
+
+
+def test_a_payment_still_settling_is_not_paid_again(client, user, product, stripe_fake):
+    stripe_fake.delivery = "hold"
+    client.force_login(user)
+    order, session_id = buy(client, stripe_fake)
+    stripe_fake.pay(session_id, delayed=True)
+    response = client.post("/playbook/buy/", follow=True)
+    assert response.redirect_chain == [("/playbook/purchases/", 302)]
+    assert "still being processed" in response.content.decode()
+    assert stripe_fake.sessions_created() == 1
+    assert Order.objects.get().status == Order.Status.PENDING

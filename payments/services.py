@@ -151,10 +151,16 @@ def start_checkout(*, user, product: Product) -> str:
                 raise PaymentProcessing
             _close_order(order_id=order.pk, status=Order.Status.EXPIRED)
             continue
-        session = client.v1.checkout.sessions.create(
-            params=_session_params(order),
-            options={"idempotency_key": checkout_idempotency_key(order)},
-        )
+        try:
+            session = client.v1.checkout.sessions.create(
+                params=_session_params(order),
+                options={"idempotency_key": checkout_idempotency_key(order)},
+            )
+        except stripe.IdempotencyError:
+            # An earlier attempt for this order used other details (the buyer
+            # changed their email since): retire the order and start a new one.
+            _close_order(order_id=order.pk, status=Order.Status.FAILED)
+            continue
         Order.objects.filter(pk=order.pk, stripe_checkout_session_id__isnull=True).update(
             stripe_checkout_session_id=session.id
         )

@@ -128,3 +128,22 @@ def test_a_payment_still_settling_is_not_paid_again(client, user, product, strip
     assert "still being processed" in response.content.decode()
     assert stripe_fake.sessions_created() == 1
     assert Order.objects.get().status == Order.Status.PENDING
+
+
+def test_a_retry_with_changed_details_starts_a_new_order(client, user, product, stripe_fake):
+    client.force_login(user)
+    # An earlier attempt reached Stripe but its answer never reached us.
+    stale = Order.objects.create(user=user, product=product, amount_cents=3700, currency="usd")
+    stripe_fake.create_session(
+        {
+            "mode": "payment",
+            "success_url": "http://testserver/old",
+            "line_items": [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 3700}}],
+        },
+        checkout_idempotency_key(stale),
+    )
+    order, session_id = buy(client, stripe_fake)
+    assert order != stale
+    stale.refresh_from_db()
+    assert stale.status == Order.Status.FAILED
+    assert stripe_fake.sessions[session_id]["client_reference_id"] == str(order.pk)

@@ -139,7 +139,7 @@ def start_scorecard(*, round: Round) -> Scorecard:
     """
     existing = Scorecard.objects.filter(round=round).first()
     if existing:
-        return existing
+        return _carry_in_room(existing, round)
     booking = round.booking
     rubric = Rubric.objects.get(interview_type=booking.interview_type, active=True)
     try:
@@ -161,6 +161,25 @@ def start_scorecard(*, round: Round) -> Scorecard:
     except IntegrityError:
         # The autosave and the page load raced; the other one created it.
         return Scorecard.objects.get(round=round)
+    return scorecard
+
+
+def _carry_in_room(scorecard: Scorecard, round: Round) -> Scorecard:
+    """A draft opened during the session picks up what the room recorded later,
+    without overwriting anything the grader has already written."""
+    if scorecard.is_submitted:
+        return scorecard
+    changed = []
+    if not scorecard.notes and round.notes:
+        scorecard.notes = round.notes
+        changed.append("notes")
+    if scorecard.clarifying_minutes is None and round.clarifying_minutes is not None:
+        scorecard.clarifying_minutes = round.clarifying_minutes
+        changed.append("clarifying_minutes")
+    if changed:
+        Scorecard.objects.filter(pk=scorecard.pk, status=Scorecard.Status.DRAFT).update(
+            **{name: getattr(scorecard, name) for name in changed}
+        )
     return scorecard
 
 

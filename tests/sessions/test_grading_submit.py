@@ -37,6 +37,27 @@ def test_it_starts_a_draft_on_the_active_rubric_with_the_room_notes_carried_in()
     assert grading.start_scorecard(round=round) == card
 
 
+def test_a_draft_opened_early_picks_up_later_room_notes_but_keeps_the_graders_words():
+    round = past_booking().rounds.get()
+    card = grading.start_scorecard(round=round)
+    assert card.notes == "" and card.clarifying_minutes is None
+    round.notes = "Drew the queue before asking about volume."
+    round.clarifying_minutes = "2.0"
+    round.save()
+
+    card = grading.start_scorecard(round=round)
+    card.refresh_from_db()
+    assert card.notes == "Drew the queue before asking about volume."
+    assert str(card.clarifying_minutes) == "2.0"
+
+    grading.save_draft(scorecard=card, data={"notes": "Edited by the grader."})
+    round.notes = "Room notes changed again."
+    round.save()
+    card = grading.start_scorecard(round=round)
+    card.refresh_from_db()
+    assert card.notes == "Edited by the grader."
+
+
 def test_it_submits_and_locks_a_complete_scorecard():
     booking = past_booking()
     round = booking.rounds.get()
@@ -207,8 +228,11 @@ def test_only_the_rounds_interviewer_may_submit_and_only_after_the_start():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_graders_submitting_a_swap_at_once_reveal_it_exactly_once():
     # The window between the two commits is short, so the race runs a few times.
-    for attempt in range(8):
-        booking = past_booking(host_role="swap", ended_ago=timedelta(days=attempt, minutes=5))
+    host, guest = UserFactory(), UserFactory()
+    for attempt in range(5):
+        booking = past_booking(
+            host=host, guest=guest, host_role="swap", ended_ago=timedelta(days=attempt, minutes=5)
+        )
         rounds = list(booking.rounds.order_by("number"))
         barrier = threading.Barrier(len(rounds))
         errors = []

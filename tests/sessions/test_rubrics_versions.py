@@ -95,3 +95,42 @@ def test_strangers_cannot_reach_the_rubric_admin(client, stranger):
     response = client.post(reverse("admin:interviews_rubric_new_version", args=[rubric.pk]))
     assert response.status_code == 302
     assert Rubric.objects.filter(interview_type="coding").count() == 1
+
+
+def test_staff_can_read_every_grading_admin_page(client, staff):
+    card = _graded_scorecard()
+    round = card.round
+    grading.rate_interviewer(round=round, rater=round.candidate, helpfulness=4, preparation=5)
+    client.force_login(staff)
+    pages = [
+        reverse("admin:interviews_rubric_changelist"),
+        reverse("admin:interviews_rubric_change", args=[card.rubric_id]),
+        reverse("admin:interviews_dimension_changelist"),
+        reverse("admin:interviews_dimension_change", args=[card.rubric.dimensions.first().pk]),
+        reverse("admin:interviews_playbooksection_changelist"),
+        reverse("admin:interviews_scorecard_changelist"),
+        reverse("admin:interviews_scorecard_change", args=[card.pk]),
+        reverse("admin:interviews_interviewerrating_changelist"),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_playbook_pointer_is_edited_in_the_admin(client, staff):
+    from sessions.models import PlaybookSection
+
+    section = PlaybookSection.objects.get(interview_type="behavioral", dimension_key="ownership")
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:interviews_playbooksection_change", args=[section.pk]),
+        {
+            "interview_type": "behavioral",
+            "dimension_key": "ownership",
+            "section": "Part 2, section 9",
+            "title": "Owning the outcome",
+            "page": "21",
+        },
+    )
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert (section.section, section.page) == ("Part 2, section 9", 21)

@@ -34,7 +34,12 @@ from tests.sessions.notifications_support import (
 Kind, Status = Reminder.Kind, Reminder.Status
 MESSAGE_ID = re.compile(rb"^Message-ID: <[^.>]+\.[a-z0-9_]+\.(\d+)@[^>]+>", re.MULTILINE)
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
+# serialized_rollback like every transactional test here: the flush after it
+# must leave the seeded rubrics and questions for the next one.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.timeout(240),
+]
 
 
 def due_reminders(count_bookings: int) -> list[int]:

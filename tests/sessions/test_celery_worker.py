@@ -28,7 +28,12 @@ BOOKED_AT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 START = datetime(2026, 6, 4, 16, 0, tzinfo=UTC)
 END = START + timedelta(minutes=60)
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
+# serialized_rollback: the grading step needs the rubrics seeded by migration,
+# which the flush after an earlier transactional test would have removed.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.timeout(180),
+]
 
 
 def book(host, guest):

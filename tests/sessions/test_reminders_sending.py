@@ -97,7 +97,7 @@ def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owners_result(boo
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twelve_threads_claiming_one_row_leave_exactly_one_owner():
     booking = make_booking(starts_at=START)
     row = Reminder.objects.create(

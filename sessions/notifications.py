@@ -327,9 +327,15 @@ def deliver_reminder(*, reminder_id: int, now: datetime | None = None) -> str | 
     now = now or timezone.now()
     if not claim_reminder(reminder_id=reminder_id, now=now):
         return None
-    reminder = Reminder.objects.select_related(
-        "booking__host__profile", "booking__guest__profile", "recipient__profile"
-    ).get(pk=reminder_id)
+    reminder = (
+        Reminder.objects.select_related(
+            "booking__host__profile", "booking__guest__profile", "recipient__profile"
+        )
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None:  # deleted with its booking since the claim
+        return None
 
     if reminder.attempts > MAX_ATTEMPTS:
         # Only a row whose workers kept dying gets here.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions import services
-from sessions.models import InterviewerRating, Scorecard, Slot
+from sessions.models import InterviewerRating, Rubric, Scorecard, Slot
 from tests.factories import UserFactory, make_booking
 from tests.sessions import scheduling_support as support
 from tests.sessions.scheduling_support import make_slot, soon
@@ -217,8 +217,6 @@ class TestMine:
     def test_needs_feedback_lists_started_rounds_without_a_submitted_scorecard(
         self, client, host, guest
     ):
-        from sessions.models import Rubric
-
         done = make_booking(host=guest, guest=host, starts_at=soon(-3))
         graded = make_booking(host=guest, guest=host, starts_at=soon(-6))
         make_booking(host=guest, guest=host, starts_at=soon(24))  # not started

@@ -49,6 +49,8 @@ def log_in(page, email: str) -> None:
 
 
 @pytest.mark.browser
+# Like every transactional test here: the seeded rubrics and questions survive the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_new_buyer_pays_on_the_hosted_page_and_downloads_the_uploaded_pdf(
     browser, own_connection, live_server, stripe_fake
 ):

@@ -1,4 +1,8 @@
-"""Races on PostgreSQL: real threads, real connections, committed data."""
+"""Races on PostgreSQL: real threads, real connections, committed data.
+
+serialized_rollback like every transactional test here: the flush afterwards
+must leave the seeded rubrics and questions for the tests that follow.
+"""
 
 import threading
 
@@ -48,7 +52,7 @@ def receipt_tasks():
     task_prerun.disconnect(count)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ten_webhooks_racing_the_success_page_make_one_paid_order_and_one_receipt(
     live_server, settings, stripe_fake, product, eager_tasks, receipt_tasks
 ):
@@ -78,7 +82,7 @@ def test_ten_webhooks_racing_the_success_page_make_one_paid_order_and_one_receip
     assert len(receipts_to("racer@example.com")) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_five_buy_clicks_at_once_open_one_checkout(settings, stripe_fake, product):
     buyer = UserFactory(email="clicker@example.com")
 

@@ -25,6 +25,10 @@ def pytest_configure(config):
         )
     if not settings.REDIS_URL:
         raise pytest.UsageError("The suite needs REDIS_URL: use `make test` or `make pytest`.")
+    # A live server thread that keeps its connection would block dropping the
+    # test database at the end; and slow password hashing only costs time here.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -67,12 +67,6 @@ def link_in(message, path_prefix: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The slow production hasher adds about 0.3 s per hash and proves nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def newcomer_data() -> dict:
     return {

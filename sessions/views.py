@@ -156,8 +156,11 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if slot.host_id == request.user.pk:
         messages.info(request, "That is your own slot.")
         return redirect("sessions:mine")
-    if slot.status != Slot.Status.OPEN or slot.starts_at <= timezone.now():
+    if slot.status != Slot.Status.OPEN:
         messages.error(request, services.SLOT_TAKEN)
+        return redirect("sessions:find")
+    if slot.starts_at <= timezone.now():
+        messages.error(request, "This slot has already started. Pick a later one.")
         return redirect("sessions:find")
     clash = selectors.clashes(
         user=request.user, starts_at=slot.starts_at, ends_at=slot.ends_at

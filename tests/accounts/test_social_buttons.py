@@ -63,7 +63,7 @@ def test_there_are_no_provider_buttons_without_configuration(client):
         assert b"or with your email address" not in content
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_configured_providers_get_a_button_that_starts_their_login():
     out = run_with(
         {
@@ -84,7 +84,7 @@ def test_configured_providers_get_a_button_that_starts_their_login():
     assert parse_qs(location.query)["client_id"] == ["gh-client-id"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_provider_needs_both_its_id_and_its_secret():
     out = run_with({"GITHUB_CLIENT_ID": "gh-client-id", "GOOGLE_CLIENT_SECRET": "orphan"})
 

@@ -9,7 +9,10 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def shown(dt, zone: str) -> str:

@@ -22,7 +22,6 @@ def stripe_fake(settings, live_server, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with FakeStripe(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as fake:
         fake.webhook_url = live_server.url + WEBHOOK_PATH
         # Like Stripe: the webhook comes on its own, a moment after the payment.

@@ -10,12 +10,6 @@ WEBHOOK_SECRET = "whsec_interviewprep_test"
 PDF_BYTES = b"%PDF-1.4\n% the playbook under test\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # PBKDF2 costs ~0.3 s a user here; hashing is not what these tests are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def private_media(settings, tmp_path):
     root = tmp_path / "private"

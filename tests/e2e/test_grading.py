@@ -1,43 +1,18 @@
 """An interviewer grades a peer; the candidate reads it, sees the trend and rates back."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
 from sessions.models import InterviewerRating, Rubric, Scorecard
-from tests.factories import PASSWORD, UserFactory
+from tests.browser_support import log_in, person, shown
 from tests.sessions.grading_support import past_booking
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def shown(dt, zone: str) -> str:
-    """A datetime as templates render it with date:"D j M, H:i" in this zone."""
-    local = dt.astimezone(ZoneInfo(zone))
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"
-
-
-def person(email: str, name: str, zone: str):
-    user = UserFactory(email=email, tz=zone)
-    user.profile.display_name = name
-    user.profile.save(update_fields=["display_name"])
-    return user
-
-
-def log_in(browser, live_server, user, zone: str):
-    context = browser.new_context(timezone_id=zone)
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator('input[name="login"]').fill(user.email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
-    return context, page
 
 
 def test_an_interviewer_grades_a_peer_and_the_candidate_sees_it_and_rates_back(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import Booking, Slot
-from tests.factories import PASSWORD, UserFactory
+from tests.browser_support import log_in, person, shown
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,30 +16,6 @@ pytestmark = [
 ]
 
 LA, BERLIN = "America/Los_Angeles", "Europe/Berlin"
-
-
-def shown(dt, zone: str) -> str:
-    """A datetime as the templates render it with date:"D j M, H:i" in this zone."""
-    local = dt.astimezone(ZoneInfo(zone))
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"
-
-
-def person(email: str, name: str, zone: str):
-    user = UserFactory(email=email, tz=zone)
-    user.profile.display_name = name
-    user.profile.save(update_fields=["display_name"])
-    return user
-
-
-def log_in(browser, live_server, user, zone: str):
-    context = browser.new_context(timezone_id=zone)
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator('input[name="login"]').fill(user.email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard/")
-    return context, page
 
 
 def test_one_publishes_the_other_books_and_both_open_the_room(browser, live_server):

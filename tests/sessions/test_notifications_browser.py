@@ -7,7 +7,6 @@ arrives, and Ben switches those off from the email's link without logging in.
 
 import re
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,7 +17,8 @@ from playwright.sync_api import expect
 
 from sessions.models import Booking, Slot
 from sessions.tasks import send_due_reminders
-from tests.factories import PASSWORD, UserFactory
+from tests.browser_support import person, shown
+from tests.factories import PASSWORD
 from tests.sessions.notifications_support import embedded_worker, wait_for
 
 pytestmark = [
@@ -26,18 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.timeout(180),
 ]
-
-
-def person(email: str, name: str, zone: str):
-    user = UserFactory(email=email, tz=zone)
-    user.profile.display_name = name
-    user.profile.save(update_fields=["display_name"])
-    return user
-
-
-def shown(dt, zone: str) -> str:
-    local = dt.astimezone(ZoneInfo(zone))
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"
 
 
 def emails_to(user, kind: str) -> list:

@@ -69,8 +69,8 @@ bench: install-dev
 	@set -euo pipefail; \
 	eval "$$(bash scripts/test-services.sh)"; \
 	trap 'bash scripts/test-services.sh stop' EXIT; \
-	DATABASE_URL="$$TEST_PG_URL/$(TEST_DB_NAME)_bench" REDIS_URL="$$TEST_REDIS_URL/$(TEST_REDIS_DB)" \
-	EMAIL_URL="locmem://" $(PY) scripts/bench.py
+	$(MAKE) --no-print-directory pytest TEST_PG_URL="$$TEST_PG_URL" TEST_REDIS_URL="$$TEST_REDIS_URL" \
+	  TEST_DB_NAME=$(TEST_DB_NAME)_bench ARGS="tests/bench -m bench -q -s -p no:cacheprovider" | grep -E "^BENCH|passed|failed"
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -321,6 +321,29 @@ def new_meeting_url() -> str:
     return f"{settings.MEETING_BASE_URL}interviewprep-{secrets.token_urlsafe(18)}"
 
 
+# What PostgreSQL raises when two overlapping bookings race: the exclusion
+# constraint refuses one (IntegrityError), or, when both rows were inserted
+# before either was checked, it breaks the tie as a deadlock.
+DEADLOCK_DETECTED = "40P01"
+
+
+def _lost_a_race(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+
+
+def _lock_people(*users) -> None:
+    """Lock the people's profile rows in one order, so two bookings of the same
+    person queue up instead of deadlocking, and the second sees the first."""
+    list(
+        Profile.objects.select_for_update()
+        .filter(user__in=[u.pk for u in users])
+        .order_by("user_id")
+        .values_list("pk", flat=True)
+    )
+
+
 def _suspension_message(profile: Profile) -> str:
     until = format_local(profile.booking_suspended_until, profile.zone, with_zone=True)
     return (
@@ -412,6 +435,7 @@ def book_slot(*, slot: Slot, guest, now: datetime | None = None) -> Booking:
             )
         if slot.starts_at <= now:
             raise SchedulingError("This slot has already started. Pick a later one.")
+        _lock_people(slot.host, guest)
         profile = Profile.objects.get(user=guest)
         if profile.is_booking_suspended(now):
             raise BookingSuspended(_suspension_message(profile))
@@ -445,7 +469,9 @@ def book_slot(*, slot: Slot, guest, now: datetime | None = None) -> Booking:
                         for person in (slot.host, guest)
                     ]
                 )
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as exc:
+            if not _lost_a_race(exc):
+                raise
             # Someone committed an overlapping booking between our checks and
             # our insert. Say whose calendar filled up.
             logger.info("Booking of slot %s by user %s refused by the database", slot.pk, guest.pk)
@@ -589,6 +615,7 @@ def accept_reschedule(*, request: RescheduleRequest, by, now: datetime | None = 
             raise SchedulingError("This interview is no longer confirmed, so it can't be moved.")
         if request.starts_at <= now:
             raise SchedulingError("The proposed time has passed. Propose another one.")
+        _lock_people(booking.host, booking.guest)
         for person in (booking.host, booking.guest):
             row = clashes(
                 user=person,
@@ -602,7 +629,9 @@ def accept_reschedule(*, request: RescheduleRequest, by, now: datetime | None = 
         try:
             with transaction.atomic():
                 booking.participants.update(starts_at=request.starts_at, ends_at=request.ends_at)
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as exc:
+            if not _lost_a_race(exc):
+                raise
             raise TimeConflict(
                 "One of you was just booked at an overlapping time. Propose another time."
             ) from None

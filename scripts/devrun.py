@@ -45,6 +45,8 @@ def main() -> int:
                 os.killpg(proc.pid, signal.SIGKILL)
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    # Ctrl-C must work even when started with SIGINT ignored (e.g. from a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parent = os.getppid()
     try:
         # Stop with the parent too (e.g. `make` killed), never leave orphans.

@@ -86,6 +86,10 @@ def test_an_interviewer_grades_a_peer_and_the_candidate_sees_it_and_rates_back(
         shown(booking.starts_at, "Europe/Berlin")
     )
     expect(page.get_by_text("Spent six minutes on scale and the SLA.")).to_be_visible()
+    # On a phone the scores table scrolls inside its panel instead of widening the page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     page.get_by_role("link", name="Rate Ben").click()
     page.locator('input[name="helpfulness"][value="5"]').check()

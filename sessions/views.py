@@ -407,7 +407,12 @@ def round_notes(request: HttpRequest, round_id: int) -> HttpResponse:
         _error(request, exc)
         return redirect("sessions:room", pk=round_.booking_id)
     if _wants_json(request):
-        return JsonResponse({"saved_at": round_.notes_updated_at.isoformat()})
+        # The label is rendered here, in the profile's zone, like every other time on the
+        # site; the browser's own clock format and zone can differ.
+        saved_at = timezone.localtime(round_.notes_updated_at)
+        return JsonResponse(
+            {"saved_at": saved_at.isoformat(), "saved_at_label": f"{saved_at:%H:%M:%S}"}
+        )
     messages.success(request, "Notes saved.")
     return redirect(reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}")
 

@@ -93,7 +93,7 @@
     form.dataset.dirty = "";
     status.textContent = "Saving…";
     return post(form).then(function (json) {
-      status.textContent = "Saved " + new Date(json.saved_at).toLocaleTimeString();
+      status.textContent = "Saved " + json.saved_at_label;
     }, function (err) {
       form.dataset.dirty = "1";
       status.textContent = "Not saved (" + err.message + "); retrying…";

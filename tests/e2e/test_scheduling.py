@@ -1,5 +1,6 @@
 """Two people in two time zones find each other, book, and meet in the room."""
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -81,6 +82,8 @@ def test_one_publishes_the_other_books_and_both_open_the_room(browser, live_serv
     # Ben's notes save themselves while he types.
     ben_page.get_by_label("Your notes").fill("Ada asked about scale first. Good.")
     expect(ben_page.locator(".notes-status")).to_contain_text("Saved", timeout=10000)
+    # 24-hour time, like the rest of the site (not the browser's "3:37:41 PM").
+    expect(ben_page.locator(".notes-status")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"))
     assert booking.rounds.get().notes == "Ada asked about scale first. Good."
 
     ben_context.close()

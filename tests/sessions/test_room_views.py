@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -110,6 +111,18 @@ class TestNotes:
         round_.refresh_from_db()
         assert round_.notes == "Asked about read/write ratio at 4 min"
         assert round_.notes_updated_at is not None
+
+    def test_the_saved_label_is_in_the_interviewers_zone_on_a_24_hour_clock(
+        self, client, booking, host
+    ):
+        round_ = booking.rounds.get()
+        client.force_login(host)
+        response = client.post(
+            self.url(round_), json.dumps({"notes": "x"}), content_type="application/json"
+        )
+        round_.refresh_from_db()
+        local = round_.notes_updated_at.astimezone(ZoneInfo("America/Los_Angeles"))
+        assert response.json()["saved_at_label"] == f"{local:%H:%M:%S}"
 
     def test_the_plain_form_saves_and_returns_to_the_room(self, client, booking, host):
         round_ = booking.rounds.get()

@@ -107,6 +107,11 @@ class TestBookingDetail:
         client.force_login(guest)
         assert client.post(self.url(booking)).status_code == 405
 
+    def test_a_one_round_booking_says_who_interviews_as_a_sentence(self, client, booking, host):
+        client.force_login(host)
+        content = client.get(self.url(booking)).content.decode()
+        assert f"You interview {booking.guest.display_name}</li>" in content
+
     def test_it_warns_about_a_late_cancellation(self, client, host, guest):
         soon_booking = services.book_slot(slot=make_slot(host=host, starts_at=soon(5)), guest=guest)
         client.force_login(guest)

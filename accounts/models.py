@@ -25,7 +25,13 @@ class FocusArea(models.TextChoices):
 
 @lru_cache(maxsize=1)
 def timezone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    # Places and UTC only: the system database also lists entries such as
+    # "Factory", "localtime" and "posixrules" that are not zones a person lives in.
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name == "UTC" or ("/" in name and not name.startswith(("posix/", "right/", "Etc/")))
+    )
 
 
 def validate_timezone(value: str) -> None:

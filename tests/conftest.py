@@ -40,6 +40,20 @@ def _clean_cache():
 
 
 @pytest.fixture
+def private_media(settings, tmp_path):
+    """Private uploads (the playbook PDF) go to a folder of this test's own."""
+    root = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

@@ -14,14 +14,7 @@ WEBHOOK_SECRET = "whsec_browser"
 
 
 @pytest.fixture
-def stripe_fake(settings, live_server, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+def stripe_fake(settings, live_server, private_media):
     with FakeStripe(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as fake:
         fake.webhook_url = live_server.url + WEBHOOK_PATH
         # Like Stripe: the webhook comes on its own, a moment after the payment.

@@ -11,19 +11,6 @@ PDF_BYTES = b"%PDF-1.4\n% the playbook under test\n" + bytes(range(256)) * 4 + b
 
 
 @pytest.fixture
-def private_media(settings, tmp_path):
-    root = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
-
-
-@pytest.fixture
 def product(db, private_media):
     product = Product(
         slug=PLAYBOOK_SLUG,

@@ -595,6 +595,12 @@ def propose_reschedule(
     return request
 
 
+def _close_request(request: RescheduleRequest, status: str, now: datetime) -> None:
+    request.status = status
+    request.responded_at = now
+    request.save(update_fields=["status", "responded_at"])
+
+
 def _locked_request(request: RescheduleRequest) -> tuple[Booking, RescheduleRequest]:
     booking = _locked_booking(request.booking)
     request = RescheduleRequest.objects.select_for_update().get(pk=request.pk)
@@ -642,9 +648,7 @@ def accept_reschedule(*, request: RescheduleRequest, by, now: datetime | None = 
         Slot.objects.filter(pk=booking.slot_id).update(
             starts_at=request.starts_at, ends_at=request.ends_at
         )
-        request.status = RescheduleRequest.Status.ACCEPTED
-        request.responded_at = now
-        request.save(update_fields=["status", "responded_at"])
+        _close_request(request, RescheduleRequest.Status.ACCEPTED, now)
         notifications.booking_rescheduled(booking)
     return booking
 
@@ -657,9 +661,7 @@ def decline_reschedule(
         booking, request = _locked_request(request)
         if not booking.is_participant(by) or by.pk == request.proposed_by_id:
             raise SchedulingError("Only the other person in the booking can decline this time.")
-        request.status = RescheduleRequest.Status.DECLINED
-        request.responded_at = now
-        request.save(update_fields=["status", "responded_at"])
+        _close_request(request, RescheduleRequest.Status.DECLINED, now)
         notifications.reschedule_declined(request)
     return request
 
@@ -672,9 +674,7 @@ def withdraw_reschedule(
         _, request = _locked_request(request)
         if by.pk != request.proposed_by_id:
             raise SchedulingError("Only the person who proposed a time can withdraw it.")
-        request.status = RescheduleRequest.Status.WITHDRAWN
-        request.responded_at = now
-        request.save(update_fields=["status", "responded_at"])
+        _close_request(request, RescheduleRequest.Status.WITHDRAWN, now)
     return request
 
 

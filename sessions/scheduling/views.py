@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 from django.contrib import messages
@@ -6,58 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Profile
+from sessions.grading import selectors as grading_selectors
 
 from . import selectors, services
+from .access import booking_for, own_slot, reschedule_for, show_error
 from .calendar import build_feed, build_ics
 from .forms import CancelForm, PublishForm, RescheduleForm, SlotFilterForm
-from .models import Booking, InterviewType, RescheduleRequest, Round, Slot
-from .phases import current_round_number, plan_for, round_window
+from .models import Booking, InterviewType, RescheduleRequest, Slot
+from .phases import round_window
 
 SLOTS_PER_PAGE = 20
-
-
-# --- Access helpers: strangers get 404, never someone else's data ---------------
-
-
-def _booking_for(user, pk: int) -> Booking:
-    return get_object_or_404(selectors.bookings_of(user), pk=pk)
-
-
-def _round_for_interviewer(user, round_id: int) -> Round:
-    return get_object_or_404(Round.objects.select_related("booking"), pk=round_id, interviewer=user)
-
-
-def _reschedule_for(user, pk: int) -> RescheduleRequest:
-    return get_object_or_404(
-        RescheduleRequest.objects.filter(Q(booking__host=user) | Q(booking__guest=user)),
-        pk=pk,
-    )
-
-
-def _own_slot(user, pk: int) -> Slot:
-    return get_object_or_404(Slot, pk=pk, host=user)
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch" or (
-        request.content_type == "application/json"
-    )
-
-
-def _error(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, getattr(exc, "message", str(exc)))
 
 
 # --- Finding and publishing ---------------------------------------------------------
@@ -68,15 +32,17 @@ def _error(request: HttpRequest, exc: Exception) -> None:
 def find_slots(request: HttpRequest) -> HttpResponse:
     form = SlotFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    slots = selectors.open_slots_for(viewer=request.user, **filters)
+    slots = grading_selectors.with_host_record(
+        selectors.open_slots_for(viewer=request.user, **filters)
+    )
     page = Paginator(slots, SLOTS_PER_PAGE).get_page(request.GET.get("page"))
     for slot in page:
-        slot.rating = selectors.host_rating(slot)
+        slot.rating = grading_selectors.host_rating(slot)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
-        "sessions/find.html",
+        "sessions/scheduling/find.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
 
@@ -120,17 +86,19 @@ def publish(request: HttpRequest) -> HttpResponse:
                 "Your slot is published." if count == 1 else f"{count} slots are published.",
             )
             return redirect("sessions:mine")
-    return render(request, "sessions/publish.html", {"form": form, "zone": profile.timezone})
+    return render(
+        request, "sessions/scheduling/publish.html", {"form": form, "zone": profile.timezone}
+    )
 
 
 @login_required
 @require_POST
 def withdraw_slot(request: HttpRequest, pk: int) -> HttpResponse:
-    slot = _own_slot(request.user, pk)
+    slot = own_slot(request.user, pk)
     try:
         services.withdraw_slot(slot=slot, by=request.user)
     except services.SchedulingError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, "The slot is withdrawn.")
     return redirect("sessions:mine")
@@ -143,13 +111,14 @@ def withdraw_slot(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_or_404(
-        selectors.with_host_record(Slot.objects.exclude(status=Slot.Status.WITHDRAWN)), pk=pk
+        grading_selectors.with_host_record(Slot.objects.exclude(status=Slot.Status.WITHDRAWN)),
+        pk=pk,
     )
     if request.method == "POST":
         try:
             booking = services.book_slot(slot=slot, guest=request.user)
         except services.SchedulingError as exc:
-            _error(request, exc)
+            show_error(request, exc)
             return redirect("sessions:find")
         messages.success(request, "Booked. You both have the meeting link and a calendar invite.")
         return redirect("sessions:booking", pk=booking.pk)
@@ -165,15 +134,17 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     clash = selectors.clashes(
         user=request.user, starts_at=slot.starts_at, ends_at=slot.ends_at
     ).first()
-    slot.rating = selectors.host_rating(slot)
+    slot.rating = grading_selectors.host_rating(slot)
     minutes = int(slot.duration / timedelta(minutes=1))
-    return render(request, "sessions/book.html", {"slot": slot, "clash": clash, "minutes": minutes})
+    return render(
+        request, "sessions/scheduling/book.html", {"slot": slot, "clash": clash, "minutes": minutes}
+    )
 
 
 @login_required
 @require_GET
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _booking_for(request.user, pk)
+    booking = booking_for(request.user, pk)
     now = timezone.now()
     other = booking.other_participant(request.user)
     zone = request.user.profile.zone
@@ -183,11 +154,11 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upcoming = booking.status == Booking.Status.CONFIRMED and booking.starts_at > now
     return render(
         request,
-        "sessions/booking.html",
+        "sessions/scheduling/booking.html",
         {
             "booking": booking,
             "other": other,
-            "other_rating": selectors.rating_summary(other)[0],
+            "other_rating": grading_selectors.rating_summary(other)[0],
             "rounds": rounds,
             "pending": selectors.pending_reschedule(booking),
             "can_change": upcoming,
@@ -207,7 +178,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _booking_for(request.user, pk)
+    booking = booking_for(request.user, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say in a sentence why you are cancelling.")
@@ -217,7 +188,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
             booking=booking, by=request.user, reason=form.cleaned_data["reason"]
         )
     except services.SchedulingError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         note = " It counts as a late cancellation." if booking.late_cancellation else ""
         messages.success(request, f"The interview is cancelled and the other person is told.{note}")
@@ -227,7 +198,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def propose_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _booking_for(request.user, pk)
+    booking = booking_for(request.user, pk)
     form = RescheduleForm(request.POST, zone=request.user.profile.zone)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -242,7 +213,7 @@ def propose_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             message=form.cleaned_data["message"],
         )
     except (services.SchedulingError, ValidationError) as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, "New time proposed. The booking moves once they accept.")
     return redirect("sessions:booking", pk=booking.pk)
@@ -251,7 +222,7 @@ def propose_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def answer_reschedule(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
-    proposal = _reschedule_for(request.user, pk)
+    proposal = reschedule_for(request.user, pk)
     actions = {
         "accept": (services.accept_reschedule, "The interview has moved to the new time."),
         "decline": (services.decline_reschedule, "You declined the new time; the booking stays."),
@@ -261,7 +232,7 @@ def answer_reschedule(request: HttpRequest, pk: int, answer: str) -> HttpRespons
     try:
         action(request=proposal, by=request.user)
     except services.SchedulingError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, success)
     return redirect("sessions:booking", pk=proposal.booking_id)
@@ -270,11 +241,11 @@ def answer_reschedule(request: HttpRequest, pk: int, answer: str) -> HttpRespons
 @login_required
 @require_POST
 def report_no_show(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _booking_for(request.user, pk)
+    booking = booking_for(request.user, pk)
     try:
         services.report_no_show(booking=booking, by=request.user)
     except services.SchedulingError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, "Recorded. Thank you for telling us.")
     return redirect("sessions:booking", pk=booking.pk)
@@ -293,7 +264,7 @@ def _calendar_response(body: bytes, filename: str | None = None) -> HttpResponse
 @login_required
 @require_GET
 def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _booking_for(request.user, pk)
+    booking = booking_for(request.user, pk)
     return _calendar_response(build_ics(booking), f"interview-{booking.pk}.ics")
 
 
@@ -324,118 +295,14 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "sessions/mine.html",
+        "sessions/scheduling/mine.html",
         {
             "upcoming": upcoming,
             "incoming": incoming,
-            "feedback_rounds": selectors.rounds_needing_feedback(user, now=now),
+            "feedback_rounds": grading_selectors.rounds_needing_feedback(user, now=now),
             "past": selectors.past_bookings(user, now=now)[:50],
             "cancelled": selectors.cancelled_bookings(user)[:50],
             "open_slots": selectors.open_slots_of(user, now=now),
             "now": now,
         },
     )
-
-
-# --- The room ---------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def room(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _booking_for(request.user, pk)
-    if booking.status == Booking.Status.CANCELLED:
-        messages.error(request, "This interview was cancelled, so its room is closed.")
-        return redirect("sessions:booking", pk=booking.pk)
-    now = timezone.now()
-    current = current_round_number(booking, now=now)
-    rounds = list(
-        booking.rounds.select_related("interviewer__profile", "candidate__profile", "question")
-    )
-    timeline = []
-    for r in rounds:
-        r.starts_at, r.ends_at = round_window(booking, r.number)
-        r.minutes = int((r.ends_at - r.starts_at) / timedelta(minutes=1))
-        r.phases = plan_for(booking.interview_type, minutes=r.minutes)
-        r.is_interviewer = r.interviewer_id == request.user.pk
-        r.is_current = r.number == current
-        r.has_ended = now >= r.ends_at
-        timeline.append(
-            {
-                "number": r.number,
-                "starts": r.starts_at.isoformat(),
-                "ends": r.ends_at.isoformat(),
-                "phases": [
-                    {"key": p["key"], "title": p["title"], "start": p["start"], "end": p["end"]}
-                    for p in r.phases
-                ],
-            }
-        )
-    return render(
-        request,
-        "sessions/room.html",
-        {
-            "booking": booking,
-            "other": booking.other_participant(request.user),
-            "rounds": rounds,
-            "current": current,
-            "is_system_design": booking.interview_type == InterviewType.SYSTEM_DESIGN,
-            "room_now": now,
-            "room_data": {"now": now.isoformat(), "current": current, "rounds": timeline},
-        },
-    )
-
-
-@login_required
-@require_POST
-def round_notes(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round_for_interviewer(request.user, round_id)
-    if request.content_type == "application/json":
-        try:
-            notes = json.loads(request.body or b"{}").get("notes", "")
-        except (ValueError, AttributeError):
-            return JsonResponse({"error": 'Send {"notes": "…"} as JSON.'}, status=400)
-    else:
-        notes = request.POST.get("notes", "")
-    if not isinstance(notes, str):
-        return JsonResponse({"error": "Notes must be text."}, status=400)
-    try:
-        round_ = services.save_round_notes(round=round_, by=request.user, notes=notes)
-    except services.SchedulingError as exc:
-        if _wants_json(request):
-            return JsonResponse({"error": exc.message}, status=409)
-        _error(request, exc)
-        return redirect("sessions:room", pk=round_.booking_id)
-    if _wants_json(request):
-        # The label is rendered here, in the profile's zone, like every other time on the
-        # site; the browser's own clock format and zone can differ.
-        saved_at = timezone.localtime(round_.notes_updated_at)
-        return JsonResponse(
-            {"saved_at": saved_at.isoformat(), "saved_at_label": f"{saved_at:%H:%M:%S}"}
-        )
-    messages.success(request, "Notes saved.")
-    return redirect(reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}")
-
-
-@login_required
-@require_POST
-def design_started(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _round_for_interviewer(request.user, round_id)
-    try:
-        round_ = services.mark_design_started(round=round_, by=request.user)
-    except services.SchedulingError as exc:
-        if _wants_json(request):
-            return JsonResponse({"error": exc.message}, status=409)
-        _error(request, exc)
-    else:
-        if _wants_json(request):
-            return JsonResponse(
-                {
-                    "design_started_at": round_.design_started_at.isoformat(),
-                    "clarifying_minutes": str(round_.clarifying_minutes),
-                }
-            )
-        messages.success(
-            request, f"Recorded: {round_.clarifying_minutes} minutes of clarifying came first."
-        )
-    return redirect(reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}")

@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import grading
-from .grading_forms import RatingForm, ScorecardForm
-from .models import InterviewerRating, LevelAnchor, Round, Scorecard
+from sessions.scheduling.models import Round
+
+from . import selectors, services
+from .forms import RatingForm, ScorecardForm
+from .models import InterviewerRating, LevelAnchor, Scorecard
 
 ROUNDS = Round.objects.select_related(
     "booking", "question", "interviewer__profile", "candidate__profile"
@@ -20,14 +22,14 @@ ROUNDS = Round.objects.select_related(
 def _get_round_to_grade(request: HttpRequest, round_id: int) -> Round:
     """The round, if the viewer is its interviewer and may grade it now; else 404."""
     round = get_object_or_404(ROUNDS, pk=round_id, interviewer=request.user)
-    if not grading.can_grade(round, request.user):
+    if not selectors.can_grade(round, request.user):
         raise Http404("Nothing to grade here.")
     return round
 
 
 def _get_round_to_rate(request: HttpRequest, round_id: int) -> Round:
     round = get_object_or_404(ROUNDS, pk=round_id, candidate=request.user)
-    if not grading.can_rate(round, request.user):
+    if not selectors.can_rate(round, request.user):
         raise Http404("Nothing to rate here.")
     return round
 
@@ -43,7 +45,7 @@ def _get_scorecard_to_read(request: HttpRequest, round_id: int) -> Scorecard:
     user = request.user
     if scorecard.grader_id == user.pk:
         return scorecard
-    if scorecard.candidate_id == user.pk and grading.is_revealed(scorecard):
+    if scorecard.candidate_id == user.pk and selectors.is_revealed(scorecard):
         return scorecard
     raise Http404("No feedback to show here.")
 
@@ -60,7 +62,7 @@ def _add_errors(form: ScorecardForm, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
     round = _get_round_to_grade(request, round_id)
-    card = grading.start_scorecard(round=round)
+    card = services.start_scorecard(round=round)
     if card.is_submitted:
         return redirect("grading:scorecard_view", round_id=round.pk)
     form = ScorecardForm(request.POST or None, scorecard=card)
@@ -69,7 +71,7 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 if request.POST.get("action") == "submit":
-                    grading.submit_scorecard(
+                    services.submit_scorecard(
                         round=round, grader=request.user, data=form.service_data()
                     )
                     messages.success(
@@ -78,7 +80,7 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
                         "scorecard of the session is in, or 72 hours after it ended.",
                     )
                     return redirect("grading:scorecard_view", round_id=round.pk)
-                grading.save_draft(scorecard=card, data=form.service_data())
+                services.save_draft(scorecard=card, data=form.service_data())
                 messages.success(request, "Draft saved. Submit when every dimension is scored.")
                 return redirect("grading:scorecard", round_id=round.pk)
             except ValidationError as error:
@@ -96,7 +98,7 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def scorecard_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
     round = _get_round_to_grade(request, round_id)
-    card = grading.start_scorecard(round=round)
+    card = services.start_scorecard(round=round)
     if request.content_type == "application/json":
         try:
             payload = json.loads(request.body or b"{}")
@@ -110,7 +112,7 @@ def scorecard_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"saved": False, "errors": form.errors}, status=400)
     try:
-        card = grading.save_draft(scorecard=card, data=form.service_data())
+        card = services.save_draft(scorecard=card, data=form.service_data())
     except ValidationError as error:
         status = 409 if getattr(error, "code", None) == "locked" else 400
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
@@ -148,8 +150,8 @@ def scorecard_view(request: HttpRequest, round_id: int) -> HttpResponse:
             "booking": card.booking,
             "rows": rows,
             "is_candidate": is_candidate,
-            "revealed": is_candidate or grading.is_revealed(card),
-            "reveal_deadline": grading.reveal_deadline(card.booking),
+            "revealed": is_candidate or selectors.is_revealed(card),
+            "reveal_deadline": selectors.reveal_deadline(card.booking),
             "rating": rating,
         },
     )
@@ -163,7 +165,7 @@ def rate(request: HttpRequest, round_id: int) -> HttpResponse:
     form = RatingForm(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
         try:
-            grading.rate_interviewer(round=round, rater=request.user, **form.cleaned_data)
+            services.rate_interviewer(round=round, rater=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -17,7 +17,12 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .models import Booking, HostRole, InterviewType, Reminder, Rubric
+from sessions.grading.models import Rubric
+from sessions.scheduling.calendar import build_ics
+from sessions.scheduling.models import Booking, HostRole, InterviewType
+
+from .models import Reminder
+from .selectors import pending_reschedule, revealed_scorecards
 
 Kind = Reminder.Kind
 
@@ -165,8 +170,6 @@ def _rubric_dimensions(interview_type: str) -> list[str]:
 
 def build_context(reminder: Reminder, *, now: datetime | None = None) -> dict:
     """Everything the templates need; call inside timezone.override(recipient's zone)."""
-    from .notifications import pending_reschedule, revealed_scorecards
-
     now = now or timezone.now()
     booking = reminder.booking
     recipient = reminder.recipient
@@ -257,8 +260,6 @@ def _message_id(reminder: Reminder) -> str:
 
 
 def _invite_part(booking: Booking, method: str) -> MIMEText:
-    from .calendar import build_ics
-
     part = MIMEText(build_ics(booking, method=method).decode(), "calendar", "utf-8")
     # The method parameter is what makes mail clients offer "add to calendar".
     part.set_param("method", method)

@@ -17,15 +17,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from sessions.scheduling.models import Booking, HostRole, InterviewType
+
 from . import charts
-from .grading import (
+from .models import PlaybookSection, Score
+from .selectors import (
     reveal_deadline,
     revealed_scorecards_for,
     rounds_to_grade,
     rounds_to_rate,
     unrevealed_scorecards_for,
 )
-from .models import Booking, HostRole, InterviewType, PlaybookSection, Score
 
 # Strongest and weakest look at the latest few scores of a dimension, so
 # progress shows up instead of being averaged away by early sessions.
@@ -213,4 +215,4 @@ def progress_for(user, *, now: datetime | None = None) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "sessions/dashboard.html", progress_for(request.user))
+    return render(request, "sessions/grading/dashboard.html", progress_for(request.user))

@@ -2,10 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Level
+from sessions.timeutils import localize
 
 from .models import HostRole, InterviewType
 from .selectors import TIMES_OF_DAY
-from .services import MAX_RECURRING_WEEKS, ROUND_MINUTES, localize
+from .services import MAX_RECURRING_WEEKS, ROUND_MINUTES
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 

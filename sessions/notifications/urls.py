@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import notification_views
+from . import views
 
 app_name = "notifications"
 
 urlpatterns = [
     path(
         "emails/unsubscribe/<str:token>/",
-        notification_views.unsubscribe,
+        views.unsubscribe,
         name="unsubscribe",
     ),
 ]

@@ -2,8 +2,8 @@ from typing import Any
 
 from django import forms
 
-from .grading import evidence_field, score_field
 from .models import Calibration, Dimension, LevelAnchor, Recommendation, Scorecard
+from .services import evidence_field, score_field
 
 SCORE_CHOICES = [(n, f"{n} · {LevelAnchor.SCORE_MEANINGS[n]}") for n in range(1, 5)]
 

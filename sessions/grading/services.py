@@ -1,39 +1,34 @@
-"""Grading: scorecards, the reveal rule, interviewer ratings and rubric versions.
+"""Grading workflows: scorecards (draft, submit), interviewer ratings, rubric versions.
 
-The reveal rule lives in `_revealed()` and nowhere else: `is_revealed` asks it
-about one scorecard, `revealed_scorecards_for` filters with it, so a page, a
-list and the dashboard can never disagree about what a candidate may read.
+Who may grade or rate, and the reveal rule, live in sessions.grading.selectors;
+the reads callers use beside these workflows are re-exported here. Submitting
+announces through sessions.grading.signals; notifications listen there.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from . import notifications
+from sessions.scheduling.models import Booking, Round
+
+from . import signals
 from .models import (
-    Booking,
     Calibration,
     Dimension,
     InterviewerRating,
     LevelAnchor,
     Recommendation,
-    Round,
     Rubric,
     Score,
     Scorecard,
 )
-
-# A candidate waits at most this long after the session for their feedback,
-# even if the other side of a swap never submits theirs.
-REVEAL_AFTER = timedelta(hours=72)
-# An interviewer's average rating shows only once it is more than one opinion.
-MIN_RATINGS_SHOWN = 3
+from .selectors import can_grade, can_rate
+from .selectors import interviewer_rating as interviewer_rating
+from .selectors import is_revealed as is_revealed
+from .selectors import revealed_scorecards_for as revealed_scorecards_for
 
 TEXT_FIELDS = ("strengths", "improvement_1", "improvement_2", "improvement_3", "notes")
 CHOICE_FIELDS = {"recommendation": Recommendation, "level_calibration": Calibration}
@@ -47,86 +42,6 @@ def score_field(dimension: Dimension) -> str:
 
 def evidence_field(dimension: Dimension) -> str:
     return f"evidence_{dimension.key}"
-
-
-# --- The reveal rule ----------------------------------------------------------
-
-
-def _revealed(now: datetime) -> Q:
-    """Submitted, and either every round of the booking has a submitted
-    scorecard or the reveal deadline (end of the session + 72 h) has passed."""
-    round_still_open = Round.objects.filter(booking_id=OuterRef("booking_id")).exclude(
-        scorecard__status=Scorecard.Status.SUBMITTED
-    )
-    return Q(status=Scorecard.Status.SUBMITTED) & (
-        Q(booking__ends_at__lte=now - REVEAL_AFTER) | ~Exists(round_still_open)
-    )
-
-
-def is_revealed(scorecard: Scorecard, *, now: datetime | None = None) -> bool:
-    if not scorecard.is_submitted:
-        return False
-    now = now or timezone.now()
-    return Scorecard.objects.filter(_revealed(now), pk=scorecard.pk).exists()
-
-
-def revealed_scorecards_for(user, now: datetime | None = None) -> QuerySet[Scorecard]:
-    """Scorecards about `user` that they may read now."""
-    return Scorecard.objects.filter(_revealed(now or timezone.now()), candidate=user)
-
-
-def unrevealed_scorecards_for(user, now: datetime | None = None) -> QuerySet[Scorecard]:
-    """Submitted scorecards about `user` still held back by the reveal rule."""
-    return Scorecard.objects.filter(
-        ~_revealed(now or timezone.now()),
-        candidate=user,
-        status=Scorecard.Status.SUBMITTED,
-    )
-
-
-def reveal_deadline(booking: Booking) -> datetime:
-    return booking.ends_at + REVEAL_AFTER
-
-
-# --- Who may do what ------------------------------------------------------------
-
-
-def can_grade(round: Round, user, *, now: datetime | None = None) -> bool:
-    booking = round.booking
-    return (
-        user.is_authenticated
-        and round.interviewer_id == user.pk
-        and booking.status != Booking.Status.CANCELLED
-        and booking.has_started(now)
-    )
-
-
-def can_rate(round: Round, user, *, now: datetime | None = None) -> bool:
-    booking = round.booking
-    return (
-        user.is_authenticated
-        and round.candidate_id == user.pk
-        and booking.status != Booking.Status.CANCELLED
-        and booking.has_started(now)
-    )
-
-
-def rounds_to_grade(user, now: datetime | None = None) -> QuerySet[Round]:
-    """Rounds `user` interviewed that still need a submitted scorecard."""
-    return (
-        Round.objects.filter(interviewer=user, booking__starts_at__lte=now or timezone.now())
-        .exclude(booking__status=Booking.Status.CANCELLED)
-        .exclude(scorecard__status=Scorecard.Status.SUBMITTED)
-    )
-
-
-def rounds_to_rate(user, now: datetime | None = None) -> QuerySet[Round]:
-    """Rounds where `user` was the candidate and has not rated the interviewer yet."""
-    return (
-        Round.objects.filter(candidate=user, booking__starts_at__lte=now or timezone.now())
-        .exclude(booking__status=Booking.Status.CANCELLED)
-        .filter(rating__isnull=True)
-    )
 
 
 # --- Scorecards -------------------------------------------------------------------
@@ -347,13 +262,15 @@ def submit_scorecard(*, round: Round, grader, data: dict[str, Any]) -> Scorecard
         locked.status = Scorecard.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.save(update_fields=[*changed, "status", "submitted_at", "updated_at"])
-        notifications.scorecard_submitted(locked)
+        signals.scorecard_submitted.send(sender=Scorecard, scorecard=locked)
         rounds = list(booking.rounds.select_related("candidate"))
         submitted = Scorecard.objects.filter(
             booking=booking, status=Scorecard.Status.SUBMITTED
         ).count()
         if submitted == len(rounds):
-            notifications.feedback_revealed(booking, [r.candidate for r in rounds])
+            signals.feedback_revealed.send(
+                sender=Scorecard, booking=booking, candidates=[r.candidate for r in rounds]
+            )
     return locked
 
 
@@ -390,31 +307,6 @@ def rate_interviewer(
         raise ValidationError(
             "You have already rated this interviewer for this session.", code="already_rated"
         ) from None
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    count: int
-    helpfulness: float
-    preparation: float
-
-    @property
-    def overall(self) -> float:
-        return (self.helpfulness + self.preparation) / 2
-
-
-def interviewer_rating(user) -> RatingSummary | None:
-    """The interviewer's average, or None until MIN_RATINGS_SHOWN people rated them."""
-    row = InterviewerRating.objects.filter(interviewer=user).aggregate(
-        count=Count("pk"), helpfulness=Avg("helpfulness"), preparation=Avg("preparation")
-    )
-    if row["count"] < MIN_RATINGS_SHOWN:
-        return None
-    return RatingSummary(
-        count=row["count"],
-        helpfulness=float(row["helpfulness"]),
-        preparation=float(row["preparation"]),
-    )
 
 
 # --- Rubric versions ----------------------------------------------------------------

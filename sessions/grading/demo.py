@@ -11,8 +11,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from accounts.models import User
+from sessions.scheduling.models import Booking, Round
 
-from .models import Booking, InterviewerRating, Round, Rubric, Score, Scorecard
+from .models import InterviewerRating, Rubric, Score, Scorecard
 
 # (candidate, interview type) -> per dimension key, the scores of successive sessions.
 PLANS = {

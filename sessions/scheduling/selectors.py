@@ -1,34 +1,17 @@
-"""Reads for scheduling that span several models."""
+"""Reads for scheduling that span several models.
+
+A host's rating and the rounds waiting for a scorecard are grading's reads:
+see sessions.grading.selectors.
+"""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import (
-    Avg,
-    Count,
-    Exists,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Cast, ExtractHour
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from .models import (
-    Booking,
-    BookingParticipant,
-    HostRole,
-    InterviewerRating,
-    RescheduleRequest,
-    Round,
-    Scorecard,
-    Slot,
-)
-
-# A rating is shown once enough people have rated, so one grudge can't define anyone.
-MIN_RATINGS_SHOWN = 3
+from .models import Booking, BookingParticipant, HostRole, RescheduleRequest, Slot
 
 # Local hours [start, end) of each part of the day; night wraps past midnight.
 TIMES_OF_DAY = {
@@ -67,32 +50,6 @@ def _busy(user_ref) -> Exists:
             ends_at__gt=OuterRef("starts_at"),
         )
     )
-
-
-def with_host_record(slots: QuerySet[Slot]) -> QuerySet[Slot]:
-    """Each slot's host with their level, reliability counters and rating."""
-    ratings = InterviewerRating.objects.filter(interviewer=OuterRef("host")).values("interviewer")
-    return slots.select_related("host__profile").annotate(
-        host_rating_count=Subquery(ratings.annotate(n=Count("pk")).values("n")[:1]),
-        host_rating=Subquery(
-            ratings.annotate(
-                avg=Avg(
-                    (Cast("helpfulness", FloatField()) + Cast("preparation", FloatField())) / 2.0
-                )
-            ).values("avg")[:1]
-        ),
-    )
-
-
-def rating_summary(user) -> tuple[float | None, int]:
-    """(average of helpfulness and preparation, number of ratings); None below the minimum."""
-    agg = InterviewerRating.objects.filter(interviewer=user).aggregate(
-        n=Count("pk"),
-        avg=Avg((Cast("helpfulness", FloatField()) + Cast("preparation", FloatField())) / 2.0),
-    )
-    if agg["n"] < MIN_RATINGS_SHOWN:
-        return None, agg["n"]
-    return agg["avg"], agg["n"]
 
 
 def _local_start(day: date, zone: ZoneInfo) -> datetime:
@@ -143,7 +100,7 @@ def open_slots_for(
             else:
                 hours |= Q(local_hour__gte=start) | Q(local_hour__lt=end)
         slots = slots.filter(hours)
-    return with_host_record(slots).order_by("starts_at", "pk")
+    return slots.order_by("starts_at", "pk")
 
 
 def bookings_of(user) -> QuerySet[Booking]:
@@ -182,25 +139,6 @@ def cancelled_bookings(user) -> QuerySet[Booking]:
     return bookings_of(user).filter(status=Booking.Status.CANCELLED).order_by("-starts_at")
 
 
-def rounds_needing_feedback(user, *, now: datetime | None = None) -> QuerySet[Round]:
-    """Rounds the person interviewed in, that have started and have no submitted scorecard.
-
-    A no-show booking has nothing to grade, so only confirmed and completed ones count.
-    """
-    now = now or timezone.now()
-    submitted = Scorecard.objects.filter(round=OuterRef("pk"), status=Scorecard.Status.SUBMITTED)
-    return (
-        Round.objects.filter(
-            interviewer=user,
-            booking__starts_at__lte=now,
-            booking__status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED],
-        )
-        .exclude(Exists(submitted))
-        .select_related("booking", "candidate__profile", "question")
-        .order_by("-booking__starts_at", "number")
-    )
-
-
 def open_slots_of(user, *, now: datetime | None = None) -> QuerySet[Slot]:
     now = now or timezone.now()
     return Slot.objects.filter(host=user, status=Slot.Status.OPEN, starts_at__gt=now).order_by(
@@ -214,9 +152,3 @@ def pending_reschedule(booking: Booking) -> RescheduleRequest | None:
         .select_related("proposed_by__profile")
         .first()
     )
-
-
-def host_rating(slot: Slot) -> float | None:
-    """The rating of a slot annotated by with_host_record, if enough people rated."""
-    count = getattr(slot, "host_rating_count", None) or 0
-    return slot.host_rating if count >= MIN_RATINGS_SHOWN else None

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Level, Profile, User
+from sessions.timeutils import localize
 
 from . import services
 from .models import (
@@ -96,7 +97,7 @@ def _open_slots(people, now: datetime) -> int:
         minutes = DEFAULT_MINUTES[kind] * (2 if role == SWAP else 1)
         for offset in days:
             try:
-                starts_at = services.localize(
+                starts_at = localize(
                     day=today + timedelta(days=offset), at=time.fromisoformat(at), zone=zone
                 ).astimezone(UTC)
             except ValidationError:

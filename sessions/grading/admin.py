@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
-from .grading import activate_rubric, new_rubric_version, rubric_in_use
 from .models import (
     Dimension,
     InterviewerRating,
@@ -21,6 +20,7 @@ from .models import (
     Score,
     Scorecard,
 )
+from .services import activate_rubric, new_rubric_version, rubric_in_use
 
 
 class FrozenWhenUsed:

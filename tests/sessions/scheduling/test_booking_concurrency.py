@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Profile
-from sessions import services
 from sessions.models import Booking, BookingParticipant, Slot
+from sessions.scheduling import services
 from tests.factories import UserFactory, make_booking
-from tests.sessions.scheduling_support import make_slot, soon
+from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
 # serialized_rollback puts the seeded questions and rubrics back after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -113,7 +113,7 @@ def test_twenty_people_posting_the_booking_form_at_once_never_see_a_500(capsys):
 
 def test_two_overlapping_slots_of_one_host_cannot_both_be_booked(capsys, caplog):
     # Ten rounds of the race, so both orders and the database's own refusal all happen.
-    caplog.set_level(logging.INFO, logger="sessions.services")
+    caplog.set_level(logging.INFO, logger="sessions.scheduling.services")
     outcomes = []
     for round_number in range(10):
         host = UserFactory()

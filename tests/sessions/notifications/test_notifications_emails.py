@@ -9,11 +9,16 @@ from django.conf import settings
 from django.core import mail
 from icalendar import Calendar
 
-from sessions import notifications
 from sessions.models import Reminder, Slot
-from sessions.services import accept_reschedule, book_slot, cancel_booking, propose_reschedule
+from sessions.notifications import services as notifications
+from sessions.scheduling.services import (
+    accept_reschedule,
+    book_slot,
+    cancel_booking,
+    propose_reschedule,
+)
 from tests.factories import UserFactory
-from tests.sessions.notifications_support import submit_for
+from tests.sessions.notifications.notifications_support import submit_for
 
 Kind = Reminder.Kind
 pytestmark = pytest.mark.django_db
@@ -240,7 +245,7 @@ def test_every_link_in_every_email_opens_for_its_recipient(client, ada, ben):
         booking = book(host=ada, guest=ben, starts_at=start)
         request = propose_reschedule(booking=booking, by=ben, starts_at=start + timedelta(days=1))
         messages += send_due()
-        from sessions.services import decline_reschedule
+        from sessions.scheduling.services import decline_reschedule
 
         decline_reschedule(request=request, by=ada)
         messages += send_due()

@@ -21,7 +21,7 @@ from celery.signals import after_task_publish, task_postrun
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.05, what: str = "it"):
@@ -296,7 +296,7 @@ def kill_hard(proc: subprocess.Popen) -> None:
 
 def submit_for(round_):
     """The interviewer fills in and submits the scorecard through the grading service."""
-    from sessions import grading
+    from sessions.grading import services as grading
 
     scorecard = grading.start_scorecard(round=round_)
     data = {

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from sessions import services
-from sessions.calendar import build_feed, build_ics
+from sessions.scheduling import services
+from sessions.scheduling.calendar import build_feed, build_ics
 from tests.factories import UserFactory, make_booking
-from tests.sessions import scheduling_support as support
-from tests.sessions.scheduling_support import make_slot, soon
+from tests.sessions.scheduling import scheduling_support as support
+from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
 pytestmark = pytest.mark.django_db
 host, guest = support.host, support.guest

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from sessions import grading
+from sessions.grading import services as grading
 from sessions.models import Reminder, Rubric, Scorecard
 from tests.factories import UserFactory, make_booking
-from tests.sessions.grading_support import complete_data, past_booking
+from tests.sessions.grading.grading_support import complete_data, past_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from sessions import grading
+from sessions.grading import services as grading
 from sessions.models import InterviewerRating
 from tests.factories import UserFactory, make_booking
-from tests.sessions.grading_support import past_booking
+from tests.sessions.grading.grading_support import past_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from payments.models import PLAYBOOK_SLUG, Product
 from payments.services import grant_complimentary
-from sessions import grading
+from sessions.grading import services as grading
 from sessions.models import PlaybookSection, Rubric
 from tests.factories import UserFactory, make_booking
-from tests.sessions.grading_support import complete_data, past_booking
+from tests.sessions.grading.grading_support import complete_data, past_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from sessions import grading
+from sessions.grading import services as grading
 from sessions.models import LevelAnchor, Rubric
-from tests.sessions.grading_support import complete_data, past_booking
+from tests.sessions.grading.grading_support import complete_data, past_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from sessions import notifications
 from sessions.models import Reminder, RescheduleRequest, Scorecard
+from sessions.notifications import outbox as notifications
 from tests.factories import UserFactory, make_booking
 
 Kind, Status = Reminder.Kind, Reminder.Status

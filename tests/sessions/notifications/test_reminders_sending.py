@@ -8,9 +8,9 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from sessions import notifications
 from sessions.models import Booking, Reminder, Slot
-from sessions.services import (
+from sessions.notifications import services as notifications
+from sessions.scheduling.services import (
     accept_reschedule,
     book_slot,
     cancel_booking,

@@ -13,10 +13,11 @@ import time_machine
 from django.core import mail
 
 from sessions.models import Booking, Reminder, Slot
-from sessions.services import book_slot
-from sessions.tasks import complete_finished_bookings, send_due_reminders
+from sessions.notifications.tasks import send_due_reminders
+from sessions.scheduling.services import book_slot
+from sessions.scheduling.tasks import complete_finished_bookings
 from tests.factories import UserFactory
-from tests.sessions.notifications_support import (
+from tests.sessions.notifications.notifications_support import (
     SMTPServer,
     embedded_worker,
     submit_for,

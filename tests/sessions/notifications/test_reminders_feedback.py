@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from sessions import notifications
 from sessions.models import Reminder, Slot
-from sessions.services import book_slot
+from sessions.notifications import services as notifications
+from sessions.scheduling.services import book_slot
 from tests.factories import UserFactory
-from tests.sessions.notifications_support import submit_for
+from tests.sessions.notifications.notifications_support import submit_for
 
 Kind, Status = Reminder.Kind, Reminder.Status
 BOOKED_AT = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.sessions.grading_support import bulk_graded_sessions
+from tests.sessions.grading.grading_support import bulk_graded_sessions
 
 pytestmark = pytest.mark.django_db
 

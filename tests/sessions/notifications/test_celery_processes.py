@@ -19,9 +19,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from sessions.models import Reminder
-from sessions.tasks import send_due_reminders, send_reminder
+from sessions.notifications.tasks import send_due_reminders, send_reminder
 from tests.factories import UserFactory, make_booking
-from tests.sessions.notifications_support import (
+from tests.sessions.notifications.notifications_support import (
     SMTPServer,
     embedded_worker,
     flush_broker,

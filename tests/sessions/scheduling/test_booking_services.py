@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sessions import services
 from sessions.models import (
     Booking,
     BookingParticipant,
@@ -17,9 +16,10 @@ from sessions.models import (
     RescheduleRequest,
     Slot,
 )
+from sessions.scheduling import services
 from tests.factories import UserFactory, make_booking
-from tests.sessions import scheduling_support as support
-from tests.sessions.scheduling_support import make_slot, soon
+from tests.sessions.scheduling import scheduling_support as support
+from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
 pytestmark = pytest.mark.django_db
 host, guest = support.host, support.guest

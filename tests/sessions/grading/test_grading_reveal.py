@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from sessions import grading
+from sessions.grading import services as grading
 from sessions.models import Scorecard
-from tests.sessions.grading_support import complete_data, past_booking
+from tests.sessions.grading.grading_support import complete_data, past_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
-from sessions import demo
 from sessions.models import Booking, BookingParticipant, Round, Slot
+from sessions.scheduling import demo
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def counts() -> tuple[int, ...]:
@@ -70,7 +70,7 @@ def test_it_runs_twice_on_the_embedded_sqlite_default(tmp_path):
     run("manage.py", "migrate", "--noinput", "-v0")
     load = (
         "import io, sys, django; django.setup();"
-        "from accounts import demo as a; from sessions import demo as s;"
+        "from accounts import demo as a; from sessions.scheduling import demo as s;"
         "a.load(io.StringIO()); s.load(sys.stdout)"
     )
     first = run("-c", load)

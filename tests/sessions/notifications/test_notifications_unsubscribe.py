@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sessions.emails import unsubscribe_token
+from sessions.notifications.emails import unsubscribe_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,12 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from sessions import services
 from sessions.models import Question
-from sessions.phases import plan_for
+from sessions.scheduling import services
+from sessions.scheduling.phases import plan_for
 from tests.factories import make_booking
-from tests.sessions import scheduling_support as support
-from tests.sessions.scheduling_support import make_slot, soon
+from tests.sessions.scheduling import scheduling_support as support
+from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
 pytestmark = pytest.mark.django_db
 host, guest = support.host, support.guest

@@ -16,10 +16,10 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from sessions.models import Booking, Slot
-from sessions.tasks import send_due_reminders
+from sessions.notifications.tasks import send_due_reminders
 from tests.browser_support import person, shown
 from tests.factories import PASSWORD
-from tests.sessions.notifications_support import embedded_worker, wait_for
+from tests.sessions.notifications.notifications_support import embedded_worker, wait_for
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from accounts import demo as accounts_demo
 from accounts.models import User
-from sessions import demo as sessions_demo
-from sessions import grading, grading_demo
+from sessions.grading import demo as grading_demo
+from sessions.grading import services as grading
 from sessions.models import InterviewerRating, Score, Scorecard
+from sessions.scheduling import demo as sessions_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from interviewprep.celery import app
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_redis_is_the_broker_when_redis_url_is_set():

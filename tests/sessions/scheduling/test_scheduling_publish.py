@@ -7,10 +7,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from sessions.models import Slot
-from sessions.services import publish_slots
+from sessions.scheduling.services import publish_slots
 from tests.factories import UserFactory, make_booking
-from tests.sessions import scheduling_support as support
-from tests.sessions.scheduling_support import make_slot
+from tests.sessions.scheduling import scheduling_support as support
+from tests.sessions.scheduling.scheduling_support import make_slot
 
 pytestmark = pytest.mark.django_db
 host, guest = support.host, support.guest

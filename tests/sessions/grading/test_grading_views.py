@@ -3,10 +3,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from sessions import grading
+from sessions.grading import services as grading
 from sessions.models import Scorecard
 from tests.factories import make_booking
-from tests.sessions.grading_support import complete_data, form_data, past_booking
+from tests.sessions.grading.grading_support import complete_data, form_data, past_booking
 
 pytestmark = pytest.mark.django_db
 

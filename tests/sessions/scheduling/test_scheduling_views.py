@@ -7,11 +7,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions import services
 from sessions.models import InterviewerRating, Rubric, Scorecard, Slot
+from sessions.scheduling import services
 from tests.factories import UserFactory, make_booking
-from tests.sessions import scheduling_support as support
-from tests.sessions.scheduling_support import make_slot, soon
+from tests.sessions.scheduling import scheduling_support as support
+from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
 pytestmark = pytest.mark.django_db
 host, guest = support.host, support.guest

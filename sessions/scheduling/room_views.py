@@ -22,11 +22,6 @@ from .access import (
 from .models import Booking, InterviewType
 from .phases import current_round_number, plan_for, round_window
 
-SLOTS_PER_PAGE = 20
-
-
-# --- The room ---------------------------------------------------------------------
-
 
 @login_required
 @require_GET

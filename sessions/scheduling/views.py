@@ -1,3 +1,6 @@
+"""Scheduling pages: find and publish slots, book, the booking page, cancel, reschedule,
+no-shows, calendar files and feed, and my interviews. The room page is in room_views."""
+
 from datetime import timedelta
 
 from django.contrib import messages

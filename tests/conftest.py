@@ -37,7 +37,9 @@ def pinned_now() -> datetime | None:
     try:
         instant = datetime.fromisoformat(raw)
     except ValueError:
-        raise pytest.UsageError(f"{PIN_NOW_VARIABLE}={raw!r} is not an ISO 8601 date-time") from None
+        raise pytest.UsageError(
+            f"{PIN_NOW_VARIABLE}={raw!r} is not an ISO 8601 date-time"
+        ) from None
     if instant.tzinfo is None:
         raise pytest.UsageError(f"{PIN_NOW_VARIABLE}={raw!r} needs an offset, e.g. Z or +02:00")
     return instant.astimezone(UTC)

@@ -69,12 +69,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock():
+def _pinned_clock(request):
     # First autouse fixture, so the data other fixtures build already sees the pinned clock.
     instant = pinned_now()
     if instant is None:
         yield
         return
+    if request.node.get_closest_marker("real_clock"):
+        pytest.skip(f"{PIN_NOW_VARIABLE}: its worker subprocesses cannot share the pinned clock")
     with time_machine.travel(instant, tick=True):
         yield
 

@@ -21,7 +21,7 @@ from tests.factories import UserFactory, make_booking
 from tests.sessions.scheduling_support import make_slot, soon
 
 # serialized_rollback puts the seeded questions and rubrics back after the flush.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.clock]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def run_together(count: int, work) -> tuple[list, float]:

@@ -37,6 +37,17 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "DEBUG is off, so SECRET_KEY must be set to a random value of at least 50 characters."
         )
+    # The same bar as `check --deploy` (security.W009), enforced at start-up.
+    if len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY has fewer than 5 different characters: generate a random one, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(60))'."
+        )
+    if SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY starts with django-insecure-, the prefix of generated development keys: "
+            "generate a new random one for production."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "DEBUG is off, so ALLOWED_HOSTS must list the host names this site answers to "

@@ -144,6 +144,17 @@ def test_social_providers_appear_only_when_configured(tmp_path):
     [
         ({"DEBUG": "0", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY must be set"),
         ({"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY"),
+        # As `check --deploy` (security.W009): long but of fewer than 5 unique characters.
+        ({"DEBUG": "0", "SECRET_KEY": "a" * 55, "ALLOWED_HOSTS": "example.com"}, "5 different"),
+        ({"DEBUG": "0", "SECRET_KEY": "abcd" * 20, "ALLOWED_HOSTS": "example.com"}, "5 different"),
+        (
+            {
+                "DEBUG": "0",
+                "SECRET_KEY": "django-insecure-" + secrets.token_urlsafe(60),
+                "ALLOWED_HOSTS": "example.com",
+            },
+            "django-insecure-",
+        ),
         ({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60)}, "ALLOWED_HOSTS must list"),
         ({"EMAIL_URL": "carrier-pigeon://x"}, "EMAIL_URL scheme 'carrier-pigeon'"),
     ],

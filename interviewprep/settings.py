@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -127,9 +129,17 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, rate limits lapse (logged) instead of
+            # every log-in answering 500. Short timeouts and no retries keep a
+            # dead or hung Redis from holding a request for long.
+            "BACKEND": "interviewprep.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "interviewprep",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -229,6 +239,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[interviewprep] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Rate limits live in the cache (Redis in production). "login_failed" counts
+# failures per client address and, through the adapter, per address typed *and*
+# client: a guesser is slowed, the person whose address they type is not.
+# "manage_email" governs the add-an-address form, whose every use mails a
+# confirmation to someone else: a few an hour, not ten a minute.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/m/ip,5/5m/key",
+    "manage_email": "3/10m/user,10/d/user",
+}
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
     "login": "accounts.forms.LoginForm",
@@ -238,6 +258,23 @@ ACCOUNT_FORMS = {
     "set_password": "accounts.forms.SetPasswordForm",
     "add_email": "accounts.forms.AddEmailForm",
 }
+
+
+def _trusted_proxy_count() -> int:
+    value = env("TRUSTED_PROXY_COUNT", "0").strip() or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT must be a whole number of proxies (0, 1, ...), not {value!r}."
+        )
+    return int(value)
+
+
+# The client address for rate limits and logs. Behind one reverse proxy that
+# appends to X-Forwarded-For, TRUSTED_PROXY_COUNT=1; behind a proxy that sets a
+# header of its own (CF-Connecting-IP, X-Real-IP), TRUSTED_CLIENT_IP_HEADER.
+# Unset, X-Forwarded-For is ignored (any client can write it).
+ALLAUTH_TRUSTED_PROXY_COUNT = _trusted_proxy_count()
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER").strip() or None
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}

@@ -371,7 +371,9 @@ def sync_dispute(*, payment_intent_id: str, dispute_id: str) -> Order | None:
         current = Order.objects.select_for_update().get(pk=order.pk)
         if current.dispute_status == status and current.stripe_dispute_id == dispute_id:
             return current
-        Order.objects.filter(pk=order.pk).update(stripe_dispute_id=dispute_id, dispute_status=status)
+        Order.objects.filter(pk=order.pk).update(
+            stripe_dispute_id=dispute_id, dispute_status=status
+        )
         if status in DISPUTE_OPEN or status == DISPUTE_LOST:
             Order.objects.filter(pk=order.pk, status=Order.Status.PAID).update(
                 status=Order.Status.DISPUTED

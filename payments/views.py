@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlencode
 
 import stripe
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -123,7 +124,8 @@ def download(request: HttpRequest) -> FileResponse:
         raise Http404("No download for you here.")
     services.record_download(
         order=order,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        # The visitor, not the proxy: the same rule as the log-in rate limits.
+        ip_address=get_adapter(request).get_client_ip(request),
         user_agent=request.headers.get("User-Agent", ""),
     )
     response = FileResponse(

@@ -4,8 +4,6 @@ Every event is only a trigger: the app asks Stripe for the dispute's current
 status, so replays and any delivery order end in the same state.
 """
 
-import itertools
-
 import pytest
 
 from payments.models import Order, StripeEvent
@@ -193,9 +191,7 @@ def test_a_dispute_on_a_charge_that_is_not_ours_touches_no_order(fake, bought):
     )
 
 
-def test_when_stripe_is_unreachable_a_dispute_event_is_kept_for_the_retry(
-    fake, bought, settings
-):
+def test_when_stripe_is_unreachable_a_dispute_event_is_kept_for_the_retry(fake, bought, settings):
     order, session_id = bought
     open_dispute(fake, session_id)
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"

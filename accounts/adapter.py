@@ -4,9 +4,13 @@ import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from allauth.core.internal.httpkit import clean_client_ip
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+
+from .outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +43,14 @@ class AccountAdapter(DefaultAccountAdapter):
         the client's IP, the guesser is slowed while the owner, elsewhere, is not.
         """
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render as allauth does, then queue in the outbox instead of sending.
+
+        Sign-up, password reset, address confirmation and security notices
+        then never wait for (or fail with) the mail server.
+        """
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        queue_email(self.render_mail(template_prefix, email, ctx))

@@ -76,3 +76,13 @@ def newcomer_data() -> dict:
         "password1": "a-long-enough-passphrase",
         "password2": "a-long-enough-passphrase",
     }
+
+
+def deliver_outbox() -> list:
+    """Do what the worker does: send every due outbox row. Returns mail.outbox."""
+    from django.core import mail
+
+    from accounts.outbox import send_due_emails
+
+    send_due_emails()
+    return mail.outbox

@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from tests.accounts.conftest import error_beside, link_in
+from tests.accounts.conftest import deliver_outbox, error_beside, link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def test_a_new_address_waits_for_confirmation(client, user, mailoutbox):
     assert user.email == "owner@example.com"
     pending = EmailAddress.objects.get(email="new@example.com")
     assert (pending.user, pending.verified, pending.primary) == (user, False, False)
+    deliver_outbox()
     assert mailoutbox[0].to == ["new@example.com"]
     assert mailoutbox[0].subject == "[interviewprep] Confirm your new email address"
     page = client.get(EMAIL)
@@ -37,6 +38,7 @@ def test_a_new_address_waits_for_confirmation(client, user, mailoutbox):
 def test_confirming_makes_the_new_address_the_login(client, user, password, mailoutbox):
     client.force_login(user)
     client.post(EMAIL, {"action_add": "", "email": "new@example.com"})
+    deliver_outbox()
     link = link_in(mailoutbox[0], "/accounts/confirm-email/")
 
     client.post(link)
@@ -74,6 +76,7 @@ def test_it_refuses_another_accounts_address(client, user, stranger, mailoutbox)
     assert list(EmailAddress.objects.filter(user=stranger).values_list("email", flat=True)) == [
         "stranger@example.com"
     ]
+    deliver_outbox()
     assert mailoutbox == []
 
 

@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.models import Profile, User
-from tests.accounts.conftest import error_beside, link_in
+from tests.accounts.conftest import deliver_outbox, error_beside, link_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,7 @@ def test_it_creates_an_unverified_account_with_its_profile(client, newcomer_data
         False,
         True,
     )
+    deliver_outbox()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["newcomer@example.com"]
 
@@ -55,6 +56,7 @@ def test_it_keeps_the_newcomer_logged_out_until_the_address_is_confirmed(client,
 
 def test_the_link_in_the_email_confirms_the_address_and_logs_in(client, newcomer_data, mailoutbox):
     client.post(SIGNUP, newcomer_data)
+    deliver_outbox()
     link = link_in(mailoutbox[0], "/accounts/confirm-email/")
 
     page = client.get(link)
@@ -75,6 +77,7 @@ def test_the_link_in_the_email_confirms_the_address_and_logs_in(client, newcomer
 def test_the_confirmation_email_speaks_in_our_voice(client, newcomer_data, mailoutbox):
     client.post(SIGNUP, newcomer_data)
 
+    deliver_outbox()
     message = mailoutbox[0]
     assert message.subject == "[interviewprep] Confirm your email address"
     assert message.body.startswith("Hello Nia,")
@@ -102,6 +105,7 @@ def test_it_refuses_an_address_that_already_has_an_account(client, newcomer_data
     assert response.status_code == 200
     assert "already exists" in error_beside(response, "id_email")
     assert User.objects.filter(email__iexact="newcomer@example.com").count() == 1
+    deliver_outbox()
     assert mailoutbox == []
 
 

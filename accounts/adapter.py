@@ -5,8 +5,8 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
 from allauth.core.internal.httpkit import clean_client_ip
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
@@ -54,3 +54,24 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         queue_email(self.render_mail(template_prefix, email, ctx))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Sign-up with a taken address: tell the owner, with log-in and reset links.
+
+        The page shows the same "check your inbox" as any sign-up, so only the
+        person who reads this inbox learns the account exists.
+        """
+        from allauth.account.internal import flows
+        from allauth.utils import build_absolute_uri
+        from django.urls import reverse
+
+        request = allauth_context.request
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": flows.signup.get_signup_url(request),
+                "password_reset_url": flows.password_reset.get_reset_password_url(request),
+                "login_url": build_absolute_uri(request, reverse("account_login")),
+            },
+        )

@@ -244,10 +244,13 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # failures per client address and, through the adapter, per address typed *and*
 # client: a guesser is slowed, the person whose address they type is not.
 # "manage_email" governs the add-an-address form, whose every use mails a
-# confirmation to someone else: a few an hour, not ten a minute.
+# confirmation to someone else: a few an hour, not ten a minute. A reset request
+# mails the address typed (a key, or "no account uses this address"), so one
+# address gets at most three such mails in fifteen minutes.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/5m/key",
     "manage_email": "3/10m/user,10/d/user",
+    "reset_password": "20/m/ip,3/15m/key",
 }
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",

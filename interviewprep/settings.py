@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "accounts",
     "sessions.apps.InterviewsConfig",
     "payments",
@@ -278,6 +279,28 @@ def _trusted_proxy_count() -> int:
 # Unset, X-Forwarded-For is ignored (any client can write it).
 ALLAUTH_TRUSTED_PROXY_COUNT = _trusted_proxy_count()
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER").strip() or None
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP, with a QR
+# code), one-time recovery codes, and passkeys / security keys (WebAuthn).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "interviewprep"
+# One 30-second step either side of now, for clocks and typing (RFC 6238, 5.2);
+# a code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
+# allauth.mfa by default forbids adding an (unconfirmed) address to an account
+# with two-factor sign-in, against someone who signs up unconfirmed and locks the
+# owner out with MFA. Here nobody logs in unconfirmed (mandatory verification),
+# an unconfirmed copy never blocks the owner's sign-up and is removed when they
+# confirm (accounts.forms / accounts.signals), so people with MFA may change
+# their address (after re-authenticating with their second factor).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# WebAuthn needs a secure origin; the dev server on http://127.0.0.1 is not one.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Changing the email address (and the other account-security actions) asks
+# for the password, or a second factor, again unless it was given recently.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}

@@ -11,7 +11,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from accounts.models import User
-from tests.accounts.conftest import deliver_outbox, link_in
+from tests.accounts.conftest import deliver_outbox, link_in, log_in_for_changes
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_sign_up_with_a_verified_address_looks_like_any_sign_up_and_mails_the_ow
 
 
 def test_the_add_address_form_mails_three_strangers_then_waits(client, user):
-    client.force_login(user)
+    log_in_for_changes(client, user)
 
     statuses = [
         client.post(EMAIL, {"action_add": "", "email": f"stranger{i}@example.com"}).status_code
@@ -128,7 +128,7 @@ def test_the_add_address_form_mails_three_strangers_then_waits(client, user):
 
 
 def test_adding_an_address_verified_elsewhere_can_not_take_it(client, user, stranger):
-    client.force_login(stranger)
+    log_in_for_changes(client, stranger)
     response = client.post(EMAIL, {"action_add": "", "email": OWNER})
     # Answered like any other address: the form reveals no accounts.
     assert response.status_code == 302

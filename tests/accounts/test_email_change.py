@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from tests.accounts.conftest import deliver_outbox, error_beside, link_in
+from tests.accounts.conftest import deliver_outbox, error_beside, link_in, log_in_for_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_it_requires_login(client):
 
 
 def test_a_new_address_waits_for_confirmation(client, user, mailoutbox):
-    client.force_login(user)
+    log_in_for_changes(client, user)
 
     response = client.post(EMAIL, {"action_add": "", "email": "new@example.com"})
 
@@ -36,7 +36,7 @@ def test_a_new_address_waits_for_confirmation(client, user, mailoutbox):
 
 
 def test_confirming_makes_the_new_address_the_login(client, user, password, mailoutbox):
-    client.force_login(user)
+    log_in_for_changes(client, user)
     client.post(EMAIL, {"action_add": "", "email": "new@example.com"})
     deliver_outbox()
     link = link_in(mailoutbox[0], "/accounts/confirm-email/")
@@ -56,7 +56,7 @@ def test_confirming_makes_the_new_address_the_login(client, user, password, mail
 
 
 def test_cancelling_the_change_keeps_the_old_address(client, user, mailoutbox):
-    client.force_login(user)
+    log_in_for_changes(client, user)
     client.post(EMAIL, {"action_add": "", "email": "new@example.com"})
 
     client.post(EMAIL, {"action_remove": "", "email": "new@example.com"})
@@ -69,7 +69,7 @@ def test_cancelling_the_change_keeps_the_old_address(client, user, mailoutbox):
 def test_another_accounts_address_is_answered_like_any_and_never_changes_hands(
     client, user, stranger, mailoutbox
 ):
-    client.force_login(stranger)
+    log_in_for_changes(client, stranger)
 
     response = client.post(EMAIL, {"action_add": "", "email": "Owner@example.com"})
 
@@ -83,7 +83,7 @@ def test_another_accounts_address_is_answered_like_any_and_never_changes_hands(
 
 
 def test_it_refuses_an_invalid_address(client, user):
-    client.force_login(user)
+    log_in_for_changes(client, user)
 
     response = client.post(EMAIL, {"action_add": "", "email": "nope"})
 

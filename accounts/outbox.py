@@ -125,8 +125,14 @@ def send_outgoing_email(email_id: int, *, now: datetime | None = None) -> bool:
                 "Email %s to %s not sent (attempt %s): %s", row.pk, row.to, row.attempts, error
             )
         return False
+    # Bodies carry reset and confirmation keys: once delivered, only the
+    # envelope (who, what subject, when) is kept.
     OutgoingEmail.objects.filter(pk=row.pk).update(
-        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutgoingEmail.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        body_text="",
+        body_html="",
     )
     logger.info("Email %s sent to %s", row.pk, row.to)
     return True

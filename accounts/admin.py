@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Profile, User
+from .models import OutgoingEmail, Profile, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -34,3 +34,35 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "display_name", "current_level", "timezone", "no_shows"]
     search_fields = ["user__email", "display_name"]
     list_filter = ["current_level", "target_level"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits, and why it failed."""
+
+    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    # Mails carry reset and confirmation keys: staff see who and when, not the body.
+    fields = [
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="To")
+    def recipients(self, obj: OutgoingEmail) -> str:
+        return ", ".join(obj.to)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

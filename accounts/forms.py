@@ -1,12 +1,12 @@
 from allauth.account import forms as allauth_forms
-from allauth.account.utils import filter_users_by_email
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth import password_validation
 from django.forms.utils import flatatt
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from .models import FocusArea, Profile, timezone_names
+from .models import FocusArea, Profile, User, timezone_names
 
 TIMEZONE_HELP = "Every time on the site and in emails is shown in this zone."
 
@@ -46,6 +46,18 @@ class TimezoneField(forms.ChoiceField):
         kwargs.setdefault("label", "Time zone")
         kwargs.setdefault("help_text", TIMEZONE_HELP)
         super().__init__(**kwargs)
+
+
+def is_claimed(email: str) -> bool:
+    """Whether an account confirmed this address or logs in with it.
+
+    Addresses other accounts merely typed (unconfirmed secondary addresses)
+    don't count: they give no right to the address.
+    """
+    return (
+        EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    )
 
 
 def password_help() -> str:
@@ -101,23 +113,16 @@ class SignupForm(OurVoiceMixin, allauth_forms.SignupForm):
             # so a zone the person picked survives a failed submission.
             self.fields["timezone"].widget.attrs["data-browser-timezone"] = "1"
 
-    def clean_email(self) -> str:
-        email = super().clean_email()
-        # allauth hides existing accounts at sign-up (it mails the owner and
-        # pretends all went well). We say so beside the field instead: a person
-        # who already signed up should be sent to log in, not left waiting for
-        # a mail. Password reset keeps allauth's enumeration protection.
-        if self.account_already_exists:
-            raise forms.ValidationError(
-                format_html(
-                    'An account with this email address already exists. <a href="{}">Log in</a> '
-                    'or <a href="{}">reset your password</a>.',
-                    reverse("account_login"),
-                    reverse("account_reset_password"),
-                ),
-                code="email_taken",
-            )
-        return email
+    def validate_unique_email(self, value: str) -> str:
+        # An address that other accounts only typed (never confirmed) is free:
+        # whoever confirms it owns it, and the confirmation removes the typed
+        # copies (accounts.signals). A confirmed address, or another account's
+        # login address, is "taken": allauth then shows the usual "check your
+        # inbox" page and mails the address's owner instead (no enumeration).
+        if is_claimed(value):
+            return super().validate_unique_email(value)
+        self.account_already_exists = False
+        return get_adapter().validate_unique_email(value)
 
     def signup(self, request, user) -> None:
         profile = user.profile
@@ -132,6 +137,18 @@ class LoginForm(OurVoiceMixin, allauth_forms.LoginForm):
 
 class ResetPasswordForm(OurVoiceMixin, allauth_forms.ResetPasswordForm):
     labels = {"email": "Email address"}
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        # A key goes only to an address its account has confirmed. A typed,
+        # unconfirmed copy (a typo, or someone else's address) gets the
+        # "no account uses this address" mail, like an unknown address.
+        self.users = [
+            user
+            for user in self.users
+            if EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+        ]
+        return email
 
 
 class ResetPasswordKeyForm(OurVoiceMixin, allauth_forms.ResetPasswordKeyForm):
@@ -154,17 +171,11 @@ class SetPasswordForm(OurVoiceMixin, allauth_forms.SetPasswordForm):
 
 
 class AddEmailForm(OurVoiceMixin, allauth_forms.AddEmailForm):
+    # No "taken" error: like sign-up, the form reveals no accounts. An address
+    # confirmed elsewhere gets a confirmation mail that can't take it over
+    # (allauth refuses to verify an address verified on another account), and
+    # ACCOUNT_RATE_LIMITS["manage_email"] keeps such mails to a few an hour.
     labels = {"email": "New email address"}
-
-    def clean_email(self) -> str:
-        email = super().clean_email()
-        # Sign-up already tells people an address is taken, so saying it here
-        # reveals nothing new, and spares a confirmation mail to a stranger.
-        if any(u.pk != self.user.pk for u in filter_users_by_email(email)):
-            raise forms.ValidationError(
-                "Another account already uses this address.", code="email_taken"
-            )
-        return email
 
 
 class ProfileForm(forms.ModelForm):

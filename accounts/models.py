@@ -139,3 +139,45 @@ class Profile(models.Model):
     def focus_area_labels(self) -> list[str]:
         labels = dict(FocusArea.choices)
         return [labels[v] for v in self.focus_areas if v in labels]
+
+
+class OutgoingEmail(models.Model):
+    """One email waiting for, or past, delivery: the outbox.
+
+    A request writes the row in its own transaction and never talks to the
+    mail server; a Celery worker sends it (accounts.outbox), retrying with
+    back-off, so a mail outage never fails a request and nothing is lost.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.JSONField(help_text="Recipient addresses.")
+    from_email = models.CharField(max_length=320)
+    subject = models.CharField(max_length=998)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="outgoing_email_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {', '.join(self.to)} ({self.status})"

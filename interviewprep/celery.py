@@ -18,6 +18,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    "send-due-emails": {
+        "task": "accounts.tasks.send_due_emails",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     "complete-finished-bookings": {
         "task": "sessions.tasks.complete_finished_bookings",
         "schedule": crontab(minute="*/5"),

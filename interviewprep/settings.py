@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -37,6 +39,17 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "DEBUG is off, so SECRET_KEY must be set to a random value of at least 50 characters."
         )
+    # The same bar as `check --deploy` (security.W009), enforced at start-up.
+    if len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY has fewer than 5 different characters: generate a random one, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(60))'."
+        )
+    if SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY starts with django-insecure-, the prefix of generated development keys: "
+            "generate a new random one for production."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "DEBUG is off, so ALLOWED_HOSTS must list the host names this site answers to "
@@ -60,6 +73,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "accounts",
     "sessions.apps.InterviewsConfig",
     "payments",
@@ -116,9 +130,17 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, rate limits lapse (logged) instead of
+            # every log-in answering 500. Short timeouts and no retries keep a
+            # dead or hung Redis from holding a request for long.
+            "BACKEND": "interviewprep.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "interviewprep",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -218,6 +240,19 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[interviewprep] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Rate limits live in the cache (Redis in production). "login_failed" counts
+# failures per client address and, through the adapter, per address typed *and*
+# client: a guesser is slowed, the person whose address they type is not.
+# "manage_email" governs the add-an-address form, whose every use mails a
+# confirmation to someone else: a few an hour, not ten a minute. A reset request
+# mails the address typed (a key, or "no account uses this address"), so one
+# address gets at most three such mails in fifteen minutes.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/m/ip,5/5m/key",
+    "manage_email": "3/10m/user,10/d/user",
+    "reset_password": "20/m/ip,3/15m/key",
+}
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
     "login": "accounts.forms.LoginForm",
@@ -227,6 +262,45 @@ ACCOUNT_FORMS = {
     "set_password": "accounts.forms.SetPasswordForm",
     "add_email": "accounts.forms.AddEmailForm",
 }
+
+
+def _trusted_proxy_count() -> int:
+    value = env("TRUSTED_PROXY_COUNT", "0").strip() or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT must be a whole number of proxies (0, 1, ...), not {value!r}."
+        )
+    return int(value)
+
+
+# The client address for rate limits and logs. Behind one reverse proxy that
+# appends to X-Forwarded-For, TRUSTED_PROXY_COUNT=1; behind a proxy that sets a
+# header of its own (CF-Connecting-IP, X-Real-IP), TRUSTED_CLIENT_IP_HEADER.
+# Unset, X-Forwarded-For is ignored (any client can write it).
+ALLAUTH_TRUSTED_PROXY_COUNT = _trusted_proxy_count()
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER").strip() or None
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP, with a QR
+# code), one-time recovery codes, and passkeys / security keys (WebAuthn).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "interviewprep"
+# One 30-second step either side of now, for clocks and typing (RFC 6238, 5.2);
+# a code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
+# allauth.mfa by default forbids adding an (unconfirmed) address to an account
+# with two-factor sign-in, against someone who signs up unconfirmed and locks the
+# owner out with MFA. Here nobody logs in unconfirmed (mandatory verification),
+# an unconfirmed copy never blocks the owner's sign-up and is removed when they
+# confirm (accounts.forms / accounts.signals), so people with MFA may change
+# their address (after re-authenticating with their second factor).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# WebAuthn needs a secure origin; the dev server on http://127.0.0.1 is not one.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Changing the email address (and the other account-security actions) asks
+# for the password, or a second factor, again unless it was given recently.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}

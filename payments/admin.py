@@ -92,6 +92,8 @@ class OrderAdmin(admin.ModelAdmin):
         "fulfilled_at",
         "refunded_at",
         "disputed_at",
+        "stripe_dispute_id",
+        "dispute_status",
         "closed_at",
         "receipt_sent_at",
         "needs_attention",

@@ -97,6 +97,11 @@ class Order(models.Model):
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
     disputed_at = models.DateTimeField(null=True, blank=True)
+    # The payment's dispute as Stripe last described it (one dispute per charge).
+    stripe_dispute_id = models.CharField(max_length=255, blank=True)
+    dispute_status = models.CharField(
+        max_length=32, blank=True, help_text="Stripe's status of the dispute, e.g. won or lost."
+    )
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When checkout failed or expired."
     )

@@ -132,10 +132,13 @@ def _session_params(order: Order) -> dict:
 def start_checkout(*, user, product: Product) -> str:
     """Open (or reopen) a Checkout Session for this person; returns its URL.
 
-    Raises AlreadyOwned instead when the person has the product already.
+    Raises AlreadyOwned instead when the person has the product already, and
+    DisputedOrder while their payment for it is disputed with their bank.
     """
     if paid_order_for(user, product):
         raise AlreadyOwned
+    if disputed_order_for(user, product):
+        raise DisputedOrder
     client = stripe_client()
     while True:
         order = _pending_order(user=user, product=product)
@@ -307,9 +310,11 @@ def refund_payment(*, payment_intent_id: str, fully_refunded: bool, amount_refun
         _flag(order, f"Partially refunded ({amount_refunded}); the download stays available.")
         return order
     now = timezone.now()
-    revoked = Order.objects.filter(pk=order.pk, status=Order.Status.PAID).update(
-        status=Order.Status.REFUNDED, refunded_at=now
-    )
+    # A disputed payment can be refunded too (an inquiry, before it escalates);
+    # the refund is final, so a dispute closed later never restores the download.
+    revoked = Order.objects.filter(
+        pk=order.pk, status__in=[Order.Status.PAID, Order.Status.DISPUTED]
+    ).update(status=Order.Status.REFUNDED, refunded_at=now)
     if not revoked:
         Order.objects.filter(pk=order.pk, refunded_at__isnull=True).update(refunded_at=now)
     logger.info("Order %s refunded", order.pk)
@@ -317,15 +322,82 @@ def refund_payment(*, payment_intent_id: str, fully_refunded: bool, amount_refun
     return order
 
 
-def dispute_payment(*, payment_intent_id: str, dispute_id: str, reason: str):
-    """charge.dispute.created: the buyer asked their bank for the money back."""
+# Stripe's dispute statuses. An inquiry ("warning_*") takes no money yet but
+# may become a chargeback, so it revokes the download like an open dispute.
+DISPUTE_OPEN = {"warning_needs_response", "warning_under_review", "needs_response", "under_review"}
+# Closed in the seller's favour: the money stays (or came back).
+DISPUTE_RESOLVED_FOR_SELLER = {"won", "warning_closed"}
+DISPUTE_LOST = "lost"
+
+
+class DisputedOrder(Exception):
+    """The buyer's payment for this product is disputed; no second checkout meanwhile."""
+
+
+def disputed_order_for(user, product: Product) -> Order | None:
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return None
+    return Order.objects.filter(user=user, product=product, status=Order.Status.DISPUTED).first()
+
+
+def sync_dispute(*, payment_intent_id: str, dispute_id: str) -> Order | None:
+    """Bring the order in line with the dispute's current status at Stripe.
+
+    Every charge.dispute.* event (created, updated, closed, funds_withdrawn,
+    funds_reinstated) lands here. The payload is only a trigger: the dispute
+    is looked up again, so replays and any delivery order end in one state.
+
+    - open (needs_response, under_review and their warning_* inquiry forms):
+      a paid order becomes disputed and the download is revoked;
+    - won or warning_closed: a disputed order is paid again, download restored;
+    - lost: the order stays (or becomes) disputed; the download stays revoked.
+
+    A refunded order is never moved. Returns the order, or None when the
+    payment is not one of ours. Raises stripe.StripeError when Stripe can't be
+    asked (the webhook answers 503 and Stripe retries).
+    """
+    if not dispute_id:
+        return None
     order = _order_for_payment_intent(payment_intent_id)
     if order is None:
         return None
-    Order.objects.filter(pk=order.pk, status=Order.Status.PAID).update(status=Order.Status.DISPUTED)
-    Order.objects.filter(pk=order.pk, disputed_at__isnull=True).update(disputed_at=timezone.now())
+    dispute = stripe_client().v1.disputes.retrieve(dispute_id)
+    if (dispute.payment_intent or "") != order.stripe_payment_intent_id:
+        _flag(order, f"Dispute {dispute_id} names another payment; not applied.")
+        return order
+    status = dispute.status or ""
+    now = timezone.now()
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.dispute_status == status and current.stripe_dispute_id == dispute_id:
+            return current
+        Order.objects.filter(pk=order.pk).update(
+            stripe_dispute_id=dispute_id, dispute_status=status
+        )
+        if status in DISPUTE_OPEN or status == DISPUTE_LOST:
+            Order.objects.filter(pk=order.pk, status=Order.Status.PAID).update(
+                status=Order.Status.DISPUTED
+            )
+            Order.objects.filter(pk=order.pk, disputed_at__isnull=True).update(disputed_at=now)
+        elif status in DISPUTE_RESOLVED_FOR_SELLER:
+            try:
+                with transaction.atomic():
+                    Order.objects.filter(pk=order.pk, status=Order.Status.DISPUTED).update(
+                        status=Order.Status.PAID
+                    )
+            except IntegrityError:
+                # The buyer got another copy meanwhile (a complimentary grant).
+                note = f"Dispute {dispute_id} {status}, but the buyer owns another copy."
+                transaction.on_commit(lambda: _flag(order, note))
     order.refresh_from_db()
-    _flag(order, f"Dispute {dispute_id} opened ({reason or 'no reason given'}); download revoked.")
+    reason = dispute.reason or "no reason given"
+    if status in DISPUTE_OPEN or (status == DISPUTE_LOST and order.disputed_at == now):
+        _flag(order, f"Dispute {dispute_id} opened ({reason}); download revoked.")
+    if status in DISPUTE_RESOLVED_FOR_SELLER:
+        _flag(order, f"Dispute {dispute_id} {status.replace('_', ' ')}; download restored.")
+    elif status == DISPUTE_LOST:
+        _flag(order, f"Dispute {dispute_id} lost; the download stays revoked.")
+    logger.info("Order %s: dispute %s is %s", order.pk, dispute_id, status)
     return order
 
 

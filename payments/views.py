@@ -1,8 +1,10 @@
 import json
 import logging
+import re
 from urllib.parse import urlencode
 
 import stripe
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,9 @@ from . import services, webhooks
 from .models import Order, Product
 
 logger = logging.getLogger(__name__)
+
+# Stripe's Checkout Session ids: "cs_test_" or "cs_live_" and letters and digits.
+CHECKOUT_SESSION_ID = re.compile(r"cs_(?:test|live)_[A-Za-z0-9]{1,200}")
 
 # Stripe's own default; a delivery older than this is refused as a possible replay.
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -67,6 +72,14 @@ def buy(request: HttpRequest) -> HttpResponse:
     except services.AlreadyOwned:
         messages.info(request, "You already own the playbook: download it below.")
         return redirect("payments:playbook")
+    except services.DisputedOrder:
+        messages.error(
+            request,
+            "Your payment for the playbook is disputed with your bank, so the download is on "
+            "hold and a second purchase can't start. Once your bank closes the dispute in our "
+            "favour the download comes back by itself; reply to your receipt if you need help.",
+        )
+        return redirect("payments:playbook")
     except services.PaymentProcessing:
         messages.info(
             request,
@@ -89,8 +102,9 @@ def buy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def success(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")
-    if not session_id:
-        raise Http404("No checkout session given.")
+    if not CHECKOUT_SESSION_ID.fullmatch(session_id):
+        # Also keeps a NUL byte or a megabyte of text away from the database.
+        raise Http404("No such checkout session.")
     order = _get_order_for_user(request, stripe_checkout_session_id=session_id)
     if order.status == Order.Status.PENDING and services.payments_configured():
         # The webhook usually gets here first; if not, settle it now.
@@ -110,7 +124,8 @@ def download(request: HttpRequest) -> FileResponse:
         raise Http404("No download for you here.")
     services.record_download(
         order=order,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        # The visitor, not the proxy: the same rule as the log-in rate limits.
+        ip_address=get_adapter(request).get_client_ip(request),
         user_agent=request.headers.get("User-Agent", ""),
     )
     response = FileResponse(

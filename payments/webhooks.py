@@ -18,6 +18,32 @@ from .models import Order, StripeEvent
 logger = logging.getLogger(__name__)
 
 
+class MalformedEvent(ValueError):
+    """A signed event whose object lacks a field in the shape Stripe documents."""
+
+
+def _text(obj: dict, name: str) -> str:
+    value = obj.get(name) or ""
+    if not isinstance(value, str) or "\x00" in value:
+        raise MalformedEvent(f"{name} is not a string")
+    return value
+
+
+def _required_text(obj: dict, name: str) -> str:
+    value = _text(obj, name)
+    if not value:
+        raise MalformedEvent(f"{name} is missing")
+    return value
+
+
+def _whole_number(obj: dict, name: str) -> int:
+    value = obj.get(name) or 0
+    # bool is an int in Python, but never an amount.
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise MalformedEvent(f"{name} is not a whole number of the smallest currency unit")
+    return value
+
+
 @dataclass
 class Outcome:
     note: str
@@ -26,38 +52,38 @@ class Outcome:
 
 def _checkout_completed(obj: dict) -> Outcome:
     # Also async_payment_succeeded: both mean "look at the session now".
-    order = services.fulfill_checkout(session_id=obj["id"])
+    order = services.fulfill_checkout(session_id=_required_text(obj, "id"))
     if order is None:
         return Outcome("no order for this session")
     return Outcome(f"order is {order.status}", order)
 
 
 def _checkout_failed(obj: dict) -> Outcome:
-    order = services.fail_checkout(session_id=obj["id"])
+    order = services.fail_checkout(session_id=_required_text(obj, "id"))
     return Outcome(f"order is {order.status}" if order else "no order for this session", order)
 
 
 def _checkout_expired(obj: dict) -> Outcome:
-    order = services.expire_checkout(session_id=obj["id"])
+    order = services.expire_checkout(session_id=_required_text(obj, "id"))
     return Outcome(f"order is {order.status}" if order else "no order for this session", order)
 
 
 def _charge_refunded(obj: dict) -> Outcome:
     order = services.refund_payment(
-        payment_intent_id=obj.get("payment_intent") or "",
-        fully_refunded=bool(obj.get("refunded")),
-        amount_refunded=int(obj.get("amount_refunded") or 0),
+        payment_intent_id=_text(obj, "payment_intent"),
+        fully_refunded=obj.get("refunded") is True,
+        amount_refunded=_whole_number(obj, "amount_refunded"),
     )
     return Outcome(f"order is {order.status}" if order else "no order for this payment", order)
 
 
-def _dispute_created(obj: dict) -> Outcome:
-    order = services.dispute_payment(
-        payment_intent_id=obj.get("payment_intent") or "",
-        dispute_id=obj.get("id") or "",
-        reason=obj.get("reason") or "",
+def _dispute_changed(obj: dict) -> Outcome:
+    order = services.sync_dispute(
+        payment_intent_id=_text(obj, "payment_intent"), dispute_id=_text(obj, "id")
     )
-    return Outcome(f"order is {order.status}" if order else "no order for this payment", order)
+    if order is None:
+        return Outcome("no order for this payment")
+    return Outcome(f"order is {order.status} (dispute {order.dispute_status})", order)
 
 
 HANDLERS: dict[str, Callable[[dict], Outcome]] = {
@@ -66,7 +92,11 @@ HANDLERS: dict[str, Callable[[dict], Outcome]] = {
     "checkout.session.async_payment_failed": _checkout_failed,
     "checkout.session.expired": _checkout_expired,
     "charge.refunded": _charge_refunded,
-    "charge.dispute.created": _dispute_created,
+    "charge.dispute.created": _dispute_changed,
+    "charge.dispute.updated": _dispute_changed,
+    "charge.dispute.closed": _dispute_changed,
+    "charge.dispute.funds_withdrawn": _dispute_changed,
+    "charge.dispute.funds_reinstated": _dispute_changed,
 }
 
 
@@ -91,7 +121,13 @@ def process_event(row: StripeEvent) -> str:
     if row.processed_at:
         return "already processed"
     handler = HANDLERS.get(row.type)
-    outcome = handler(row.payload["data"]["object"]) if handler else Outcome("ignored")
+    try:
+        outcome = handler(row.payload["data"]["object"]) if handler else Outcome("ignored")
+    except MalformedEvent as exc:
+        # Signed by Stripe yet not in Stripe's shape: a retry can't help, so
+        # it is recorded, changes nothing, and is answered like an ignored type.
+        logger.warning("Stripe event %s refused as malformed: %s", row.event_id, exc)
+        outcome = Outcome(f"malformed: {exc}")
     StripeEvent.objects.filter(pk=row.pk, processed_at__isnull=True).update(
         processed_at=timezone.now(),
         outcome=outcome.note[:255],

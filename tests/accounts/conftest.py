@@ -3,6 +3,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.factories import PASSWORD
+
 VOID = {"input", "br", "img", "meta", "link", "hr", "area", "base", "col", "source", "wbr"}
 
 
@@ -76,3 +78,28 @@ def newcomer_data() -> dict:
         "password1": "a-long-enough-passphrase",
         "password2": "a-long-enough-passphrase",
     }
+
+
+def deliver_outbox() -> list:
+    """Do what the worker does: send every due outbox row. Returns mail.outbox."""
+    from django.core import mail
+
+    from accounts.outbox import send_due_emails
+
+    send_due_emails()
+    return mail.outbox
+
+
+def log_in_for_changes(client, user, password: str = PASSWORD) -> None:
+    """Log in, then give the password again, as before changing the email address.
+
+    allauth asks for a fresh confirmation (ACCOUNT_REAUTHENTICATION_REQUIRED)
+    before security changes; a plain log-in does not count as one.
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.urls import reverse
+
+    client.force_login(user)
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, "re-authentication failed"
+    assert client.session.get(SESSION_KEY) == str(user.pk)

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from tests.accounts.conftest import deliver_outbox
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,7 @@ def test_an_unverified_person_gets_a_fresh_link_instead_of_a_session(client, pas
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert SESSION_KEY not in client.session
+    deliver_outbox()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["late@example.com"]
 

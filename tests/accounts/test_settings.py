@@ -16,6 +16,7 @@ ENV_NAMES = [
     "DEFAULT_FROM_EMAIL", "SITE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
     "STRIPE_API_BASE", "MEETING_BASE_URL", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET",
     "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "TRUSTED_PROXY_COUNT", "TRUSTED_CLIENT_IP_HEADER",
 ]  # fmt: skip
 
 DUMP = """
@@ -41,6 +42,8 @@ print(json.dumps({
     "meeting": settings.MEETING_BASE_URL,
     "providers": sorted(settings.SOCIALACCOUNT_PROVIDERS),
     "apps": settings.INSTALLED_APPS,
+    "proxy_count": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "client_ip_header": settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER,
 }))
 """
 
@@ -113,7 +116,7 @@ def test_it_reads_services_from_the_environment(tmp_path):
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["host"] == "db.internal"
     assert values["name"] == "interviewprep"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "interviewprep.cache.FailOpenRedisCache"
     assert values["cache_location"] == "redis://cache.internal:6379/2"
     assert values["broker"] == "redis://cache.internal:6379/2"
     assert values["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
@@ -122,6 +125,13 @@ def test_it_reads_services_from_the_environment(tmp_path):
     assert values["email_tls"] is True
     assert values["from"] == "Interviews <hello@example.com>"
     assert values["meeting"] == "https://meet.example.com/rooms/"
+
+
+def test_no_proxy_is_trusted_unless_configured(tmp_path):
+    values = dump({}, tmp_path)
+    assert (values["proxy_count"], values["client_ip_header"]) == (0, None)
+    values = dump({"TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, tmp_path)
+    assert (values["proxy_count"], values["client_ip_header"]) == (1, "X-Real-IP")
 
 
 def test_a_sqlite_database_url_selects_another_file(tmp_path):
@@ -144,8 +154,20 @@ def test_social_providers_appear_only_when_configured(tmp_path):
     [
         ({"DEBUG": "0", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY must be set"),
         ({"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY"),
+        # As `check --deploy` (security.W009): long but of fewer than 5 unique characters.
+        ({"DEBUG": "0", "SECRET_KEY": "a" * 55, "ALLOWED_HOSTS": "example.com"}, "5 different"),
+        ({"DEBUG": "0", "SECRET_KEY": "abcd" * 20, "ALLOWED_HOSTS": "example.com"}, "5 different"),
+        (
+            {
+                "DEBUG": "0",
+                "SECRET_KEY": "django-insecure-" + secrets.token_urlsafe(60),
+                "ALLOWED_HOSTS": "example.com",
+            },
+            "django-insecure-",
+        ),
         ({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60)}, "ALLOWED_HOSTS must list"),
         ({"EMAIL_URL": "carrier-pigeon://x"}, "EMAIL_URL scheme 'carrier-pigeon'"),
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT must be a whole number"),
     ],
 )
 def test_it_refuses_to_start_misconfigured(tmp_path, env, message):

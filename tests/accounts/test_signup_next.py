@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.accounts.conftest import deliver_outbox
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,6 +21,7 @@ def test_a_visitor_who_signs_up_from_the_playbook_page_comes_back_to_it(client):
         },
     )
     assert response.status_code == 302
+    deliver_outbox()
     (message,) = mail.outbox
     path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", message.body).group(1)
     response = client.post(path)

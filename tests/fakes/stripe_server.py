@@ -7,6 +7,7 @@ API the playbook sale uses, with Stripe's field names and error shapes:
   `Idempotency-Key` the way Stripe does: the same key and body replay the first
   answer; the same key with another body is an `idempotency_error`.
 - GET /v1/checkout/sessions/{id} and GET /v1/checkout/sessions?payment_intent=...
+- GET /v1/disputes/{id}: a dispute in its current state.
 - GET /checkout/{id}: a hosted checkout page; its Pay button (POST
   /checkout/{id}/pay) completes the session and redirects to the success URL
   with {CHECKOUT_SESSION_ID} filled in.
@@ -95,6 +96,7 @@ class FakeStripe:
         self.lock = threading.RLock()
         self.sessions: dict[str, dict] = {}
         self.charges: dict[str, dict] = {}
+        self.disputes: dict[str, dict] = {}
         # Stripe only returns line items when expanded; the hosted page needs them.
         self.line_items: dict[str, list] = {}
         self.events: list[dict] = []
@@ -300,23 +302,108 @@ class FakeStripe:
         self._dispatch(event)
         return event
 
-    def dispute(self, session_id: str, reason: str = "fraudulent") -> dict:
+    def dispute(
+        self, session_id: str, reason: str = "fraudulent", *, inquiry: bool = False
+    ) -> dict:
+        """The buyer's bank opens a dispute (or, with inquiry=True, asks a question first).
+
+        As Stripe does, a chargeback sends charge.dispute.created and, as the
+        money leaves the balance, charge.dispute.funds_withdrawn; an inquiry
+        (status warning_needs_response) takes no money and sends only the first.
+        Returns the created event; the dispute is its data.object.
+        """
         with self.lock:
             charge = self.charges[session_id]
             charge["disputed"] = True
+            now = int(time.time())
             dispute = {
-                "id": _new_id("dp"),
+                "id": _new_id("du"),
                 "object": "dispute",
                 "amount": charge["amount"],
+                "balance_transactions": [],
                 "charge": charge["id"],
+                "created": now,
                 "currency": charge["currency"],
+                "evidence_details": {
+                    "due_by": now + 7 * 24 * 3600,
+                    "has_evidence": False,
+                    "past_due": False,
+                    "submission_count": 0,
+                },
+                "is_charge_refundable": False,
+                "livemode": False,
+                "metadata": {},
                 "payment_intent": charge["payment_intent"],
                 "reason": reason,
-                "status": "needs_response",
+                "status": "warning_needs_response" if inquiry else "needs_response",
             }
-            event = self._event("charge.dispute.created", dispute)
+            self.disputes[dispute["id"]] = dispute
+            events = [self._event("charge.dispute.created", dispute)]
+            if not inquiry:
+                events.append(self._move_funds(dispute, -dispute["amount"], "funds_withdrawn"))
+        for event in events:
+            self._dispatch(event)
+        return events[0]
+
+    def _move_funds(self, dispute: dict, amount: int, kind: str) -> dict:
+        dispute["balance_transactions"].append(
+            {
+                "id": _new_id("txn"),
+                "object": "balance_transaction",
+                "amount": amount,
+                "currency": dispute["currency"],
+                "reporting_category": "dispute" if amount < 0 else "dispute_reversal",
+                "type": "adjustment",
+            }
+        )
+        return self._event(f"charge.dispute.{kind}", dispute)
+
+    def respond_to_dispute(self, dispute_id: str) -> dict:
+        """The merchant submits evidence: charge.dispute.updated, status under_review."""
+        with self.lock:
+            dispute = self.disputes[dispute_id]
+            dispute["status"] = (
+                "warning_under_review"
+                if dispute["status"].startswith("warning_")
+                else "under_review"
+            )
+            dispute["evidence_details"]["has_evidence"] = True
+            dispute["evidence_details"]["submission_count"] += 1
+            event = self._event("charge.dispute.updated", dispute)
         self._dispatch(event)
         return event
+
+    def close_dispute(self, dispute_id: str, outcome: str) -> list[dict]:
+        """The bank decides: "won", "lost", or for an inquiry "warning_closed".
+
+        A won chargeback also sends charge.dispute.funds_reinstated, as the money
+        comes back. Returns the events in the order Stripe sends them.
+        """
+        allowed = {"won", "lost", "warning_closed"}
+        if outcome not in allowed:
+            raise ValueError(f"outcome must be one of {sorted(allowed)}")
+        with self.lock:
+            dispute = self.disputes[dispute_id]
+            inquiry = dispute["status"].startswith("warning_")
+            if inquiry != (outcome == "warning_closed"):
+                raise ValueError(f"a {dispute['status']} dispute can't close as {outcome}")
+            dispute["status"] = outcome
+            events = [self._event("charge.dispute.closed", dispute)]
+            if outcome == "won":
+                events.append(self._move_funds(dispute, dispute["amount"], "funds_reinstated"))
+        for event in events:
+            self._dispatch(event)
+        return events
+
+    def get_dispute(self, dispute_id: str) -> dict:
+        with self.lock:
+            dispute = self.disputes.get(dispute_id)
+            if dispute is None:
+                raise StripeError(
+                    404, "invalid_request_error", f"No such dispute: '{dispute_id}'",
+                    code="resource_missing", param="dispute",
+                )  # fmt: skip
+            return json.loads(json.dumps(dispute))
 
     def tamper(self, session_id: str, **fields) -> None:
         """Change a stored session behind the app's back (e.g. amount_total)."""
@@ -473,6 +560,9 @@ def _handler_for(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
             elif m := re.fullmatch(r"/v1/checkout/sessions/([\w-]+)", parts.path):
                 if self._authorised():
                     self._api(lambda: (200, fake.get_session(m[1])))
+            elif m := re.fullmatch(r"/v1/disputes/([\w-]+)", parts.path):
+                if self._authorised():
+                    self._api(lambda: (200, fake.get_dispute(m[1])))
             elif m := re.fullmatch(r"/checkout/([\w-]+)", parts.path):
                 self._hosted_page(m[1])
             else:

@@ -87,3 +87,15 @@ def test_without_stripe_the_success_page_still_renders(client, fake, checkout, s
     response = client.get(f"/playbook/success/?session_id={session_id}")
     assert response.status_code == 200
     assert "Processing your payment" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "session_id",
+    ["cs_test_abc%00def", "%00", "cs_test_" + "a" * 300, "cs_test_abc'--", "pi_test_abc"],
+)
+def test_a_malformed_session_id_is_a_404(client, fake, checkout, session_id):
+    order, _ = checkout
+    response = client.get(f"/playbook/success/?session_id={session_id}")
+    assert response.status_code == 404
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING

@@ -233,7 +233,7 @@ def test_a_partial_refund_keeps_the_download_and_flags_the_order(fake, checkout,
 def test_a_dispute_revokes_the_download_and_flags_it_for_staff(fake, checkout, client):
     order, session_id = paid(fake, checkout, client)
     fake.dispute(session_id)
-    assert fake.flush() == [200]
+    assert fake.flush() == [200, 200]  # created, funds_withdrawn
     order.refresh_from_db()
     assert order.status == Order.Status.DISPUTED and order.disputed_at is not None
     assert order.needs_attention and "Dispute" in order.attention_note
@@ -254,7 +254,7 @@ def test_a_dispute_that_arrives_before_the_completion_still_wins(fake, checkout,
     order, session_id = checkout
     fake.pay(session_id)
     fake.dispute(session_id)
-    assert fake.flush(reverse=True) == [200, 200]
+    assert fake.flush(reverse=True) == [200, 200, 200]
     assert state(order)[0] == Order.Status.DISPUTED
     assert client.get("/playbook/download/").status_code == 404
 
@@ -316,3 +316,24 @@ def test_paying_after_a_complimentary_grant_flags_the_payment_for_a_refund(
     assert order.needs_attention and "refund this payment" in order.attention_note
     assert order.stripe_payment_intent_id == fake.sessions[session_id]["payment_intent"]
     assert client.get("/playbook/download/").status_code == 200
+
+
+@pytest.mark.parametrize("amount", ["1000", "ten dollars", 12.5, True, -5, [3700]])
+def test_a_signed_refund_with_a_non_numeric_amount_changes_nothing(fake, checkout, client, amount):
+    order, session_id = paid(fake, checkout, client)
+    charge = {**fake.charges[session_id], "amount_refunded": amount, "refunded": True}
+    fake.emit("charge.refunded", charge)
+    assert fake.flush() == [200]
+    assert state(order)[0] == Order.Status.PAID
+    row = StripeEvent.objects.get(type="charge.refunded")
+    assert row.outcome.startswith("malformed: amount_refunded")
+    assert client.get("/playbook/download/").status_code == 200
+
+
+def test_a_signed_checkout_event_without_a_session_id_changes_nothing(fake, checkout):
+    order, _ = checkout
+    before = state(order)
+    fake.emit("checkout.session.completed", {"object": "checkout.session", "id": 42})
+    assert fake.flush() == [200]
+    assert state(order) == before
+    assert StripeEvent.objects.get().outcome == "malformed: id is not a string"

@@ -1,0 +1,96 @@
+"""With Redis stopped, people still log in, sign up and reset passwords.
+
+The test starts its own redis-server, points the cache (and so allauth's rate
+limits) at it, and stops it mid-test.
+"""
+
+import logging
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
+from django.urls import reverse
+
+from accounts.models import User
+from tests.outages import RedisServer
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("account_login")
+SIGNUP = reverse("account_signup")
+RESET = reverse("account_reset_password")
+
+
+@pytest.fixture
+def redis_server(settings):
+    server = RedisServer().start()
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": server.url, "KEY_PREFIX": "outage"}
+    }
+    yield server
+    server.stop()
+
+
+def fail_login(client, email: str) -> int:
+    return client.post(LOGIN, {"login": email, "password": "not-the-password"}).status_code
+
+
+def test_with_redis_stopped_log_in_sign_up_and_reset_answer_and_it_is_logged(
+    client, user, password, newcomer_data, redis_server, caplog
+):
+    # While Redis runs the limits hold: the sixth guess is refused.
+    for _ in range(5):
+        fail_login(client, user.email)
+    refused = client.post(LOGIN, {"login": user.email, "password": password})
+    assert "Too many failed" in refused.content.decode()
+
+    redis_server.stop()
+    caplog.set_level(logging.WARNING, logger="interviewprep.cache")
+    from interviewprep import cache as fail_open
+
+    fail_open.FailOpenRedisCache._last_warning = 0.0
+
+    response = client.post(LOGIN, {"login": user.email, "password": password})
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+    client.logout()
+
+    response = client.post(SIGNUP, newcomer_data)
+    assert response.status_code == 302
+    assert User.objects.filter(email=newcomer_data["email"]).count() == 1
+
+    response = client.post(RESET, {"email": user.email})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+
+    assert any("rate limits are not enforced" in r.getMessage() for r in caplog.records)
+
+
+def test_when_redis_comes_back_the_limits_hold_again(client, user, redis_server):
+    redis_server.stop()
+    assert [fail_login(client, user.email) for _ in range(7)] == [200] * 7
+    redis_server.start()
+    assert cache.get("anything", "fresh") == "fresh"
+    for _ in range(5):
+        fail_login(client, user.email)
+    response = client.post(LOGIN, {"login": user.email, "password": "not-the-password"})
+    assert "Too many failed" in response.content.decode()
+
+
+@pytest.mark.timeout(20)
+def test_a_hung_redis_is_given_up_on(settings, user, client):
+    """A listening socket that never answers: the socket timeouts end the wait."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(0)
+    port = silent.getsockname()[1]
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    }
+    try:
+        assert cache.get("key", "default") == "default"
+        assert cache.add("key", "value") is True
+    finally:
+        silent.close()

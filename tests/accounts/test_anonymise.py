@@ -24,7 +24,7 @@ from sessions.models import (
 )
 from sessions.notifications.services import send_due_reminders
 from tests.factories import PASSWORD, UserFactory, make_booking
-from tests.sessions.grading_support import complete_data
+from tests.sessions.grading.grading_support import complete_data
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from payments.models import Order, Product
 from sessions.grading import services as grading
 from sessions.models import Booking, Slot
 from tests.factories import PASSWORD, UserFactory, make_booking
-from tests.sessions.grading_support import complete_data
+from tests.sessions.grading.grading_support import complete_data
 
 pytestmark = pytest.mark.django_db
 

@@ -82,7 +82,7 @@ def _booking(w: World) -> dict:
 
 
 def _unsubscribe_token(w: World) -> dict:
-    from sessions.emails import unsubscribe_token
+    from sessions.notifications.emails import unsubscribe_token
 
     return {"token": unsubscribe_token(w.host, "reminder_24h")}
 
@@ -171,7 +171,9 @@ ACCESS: dict[str, Rule] = {
     "interviews/rounds/<int:round_id>/design-started/": actor_only(
         kwargs=lambda w: {"round_id": w.upcoming_round.pk}
     ),
-    "calendar/<str:token>.ics": token(kwargs=lambda w: {"token": w.host.profile.calendar_token}),
+    "calendar/<calendar_token:token>.ics": token(
+        kwargs=lambda w: {"token": w.host.profile.calendar_token}
+    ),
     # grading
     "interviews/rounds/<int:round_id>/scorecard/": actor_only(
         kwargs=lambda w: {"round_id": w.past_round.pk}
@@ -187,7 +189,7 @@ ACCESS: dict[str, Rule] = {
         actor="guest", kwargs=lambda w: {"round_id": w.past_round.pk}
     ),
     # notifications
-    "emails/unsubscribe/<str:token>/": token(kwargs=_unsubscribe_token),
+    "emails/unsubscribe/<signed_token:token>/": token(kwargs=_unsubscribe_token),
     # payments
     "playbook/": public(),
     "playbook/buy/": login_only(),

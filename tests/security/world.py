@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from payments.models import Order, Product
-from sessions import grading
+from sessions.grading import services as grading
 from sessions.models import Booking, RescheduleRequest, Round, Scorecard, Slot
 from tests.factories import UserFactory, make_booking
-from tests.sessions.grading_support import complete_data
+from tests.sessions.grading.grading_support import complete_data
 
 
 @dataclass

@@ -130,7 +130,7 @@ def test_a_person_with_orders_and_downloads_can_be_removed(client, staff, ada):
         status=Order.Status.PAID,
         amount_cents=3700,
         currency="usd",
-        stripe_checkout_session_id="cs_test_ada",
+        stripe_checkout_session_id="cs_test_0001",
     )
     DownloadLog.objects.create(
         order=order, user=ada, ip_address="203.0.113.9", user_agent="Firefox/140"
@@ -142,7 +142,7 @@ def test_a_person_with_orders_and_downloads_can_be_removed(client, staff, ada):
         payload={
             "data": {
                 "object": {
-                    "id": "cs_test_ada",
+                    "id": "cs_test_0001",
                     "amount_total": 3700,
                     "customer_email": "ada@example.com",
                     "customer_details": {"email": "ada@example.com", "name": "Ada Lovelace"},
@@ -161,7 +161,7 @@ def test_a_person_with_orders_and_downloads_can_be_removed(client, staff, ada):
     log = DownloadLog.objects.get(order=order)
     assert log.ip_address is None and log.user_agent == ""
     payload = StripeEvent.objects.get(event_id="evt_ada").payload
-    assert "ada" not in str(payload).lower()
+    assert "ada@" not in str(payload).lower() and "lovelace" not in str(payload).lower()
     assert payload["data"]["object"]["amount_total"] == 3700
 
 
@@ -204,7 +204,7 @@ def test_placeholder_addresses_are_unique_and_the_address_can_sign_up_again(clie
             "password2": "a-new-start-42!",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200  # "check your inbox"
     assert User.objects.filter(email="ada@example.com", is_active=True).exists()
 
 

@@ -52,6 +52,12 @@ def validate_focus_areas(value: list) -> None:
 FORMER_MEMBER = "a former member"
 
 
+def at_sentence_start(name: str) -> str:
+    """A display name that opens a sentence: the former-member placeholder gets its
+    capital; a person's own name stays exactly as they wrote it."""
+    return "A former member" if name == FORMER_MEMBER else name
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

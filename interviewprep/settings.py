@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "interviewprep.context_processors.site",
             ],
+            "builtins": ["accounts.templatetags.people"],
         },
     },
 ]

@@ -5,7 +5,7 @@ reaches a view (or a database query) and simply 404s."""
 class CalendarTokenConverter:
     """A private calendar feed token: secrets.token_urlsafe(24) makes 32 URL-safe characters."""
 
-    regex = r"[A-Za-z0-9_-]{16,64}"
+    regex = r"[A-Za-z0-9_-]{1,64}"
 
     def to_python(self, value: str) -> str:
         return value
@@ -18,7 +18,7 @@ class SignedTokenConverter:
     """A django.core.signing token: URL-safe base64 parts joined by ':' (a leading
     '.' marks a compressed payload)."""
 
-    regex = r"[A-Za-z0-9_.:-]{10,300}"
+    regex = r"[A-Za-z0-9_.:-]{1,300}"
 
     def to_python(self, value: str) -> str:
         return value

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import at_sentence_start
 from sessions.scheduling.models import Round
 
 from . import selectors, services
@@ -79,7 +79,7 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        f"Scorecard submitted. {capfirst(round.candidate.display_name)} sees it "
+                        f"Scorecard submitted. {at_sentence_start(round.candidate.display_name)} sees it "
                         "once every "
                         "scorecard of the session is in, or 72 hours after it ended.",
                     )

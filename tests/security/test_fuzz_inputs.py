@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from tests.factories import PASSWORD
 from tests.security.world import World, build_world
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 CASES: Counter = Counter()
 
 FUZZ = settings(

@@ -229,6 +229,18 @@ def test_sign_in_forms(world, path, data):
     attempt(f"allauth {path}", lambda: Client().post(path, data))
 
 
+@FUZZ
+@given(
+    path=st.sampled_from(
+        ["/accounts/password/change/", "/accounts/email/", "/accounts/reauthenticate/"]
+    ),
+    data=form_data(["oldpassword", "password", "password1", "password2", "email", "action_add"]),
+)
+def test_account_settings_forms(world, path, data):
+    client = _as(world.guest)
+    attempt(f"allauth {path}", lambda: client.post(path, data))
+
+
 # --- Scheduling ----------------------------------------------------------------------
 
 

@@ -216,3 +216,26 @@ class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["email_reminder_24h", "email_reminder_1h", "email_feedback"]
+
+
+DELETE_PHRASE = "delete my account"
+
+
+class DeleteAccountForm(forms.Form):
+    """Typed confirmation before an account is anonymised."""
+
+    confirmation = forms.CharField(
+        label=f"Type “{DELETE_PHRASE}” to confirm",
+        max_length=40,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_confirmation(self) -> str:
+        value = " ".join(self.cleaned_data["confirmation"].lower().split())
+        if value != DELETE_PHRASE:
+            raise forms.ValidationError(
+                f"Type “{DELETE_PHRASE}” exactly to confirm; nothing was deleted.",
+                code="confirmation",
+            )
+        return value

@@ -48,6 +48,16 @@ def validate_focus_areas(value: list) -> None:
         raise ValidationError("Choose focus areas from the list.", code="invalid_focus")
 
 
+# How a person who deleted their account appears wherever a name would show.
+FORMER_MEMBER = "a former member"
+
+
+def at_sentence_start(name: str) -> str:
+    """A display name that opens a sentence: the former-member placeholder gets its
+    capital; a person's own name stays exactly as they wrote it."""
+    return "A former member" if name == FORMER_MEMBER else name
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -77,6 +87,9 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
+    # Set when the person left: their personal data is scrubbed and the row is
+    # kept only so their peers' bookings, scorecards and ratings stay whole.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -90,7 +103,13 @@ class User(AbstractUser):
         return self.email
 
     @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    @property
     def display_name(self) -> str:
+        if self.anonymised_at is not None:
+            return FORMER_MEMBER
         profile = getattr(self, "profile", None)
         if profile and profile.display_name:
             return profile.display_name

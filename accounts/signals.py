@@ -1,13 +1,35 @@
+"""What accounts announces, and what it does when a user is created.
+
+Accounts sits below every other domain and imports none of them. When a person
+leaves, or asks for their data, the domains that hold their rows take part
+through the two signals below, connected in their own receivers modules.
+"""
+
 import logging
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Profile, User
 
 logger = logging.getLogger(__name__)
+
+# Sent by accounts.services.anonymise_user inside its transaction, before any
+# personal data is scrubbed, with `user` (still whole), `by` (who asked: the
+# person themselves or a staff member) and `now` (aware UTC). Receivers wind
+# down what the person had going (future bookings cancelled with the usual
+# notice to the peer, open slots withdrawn, pending emails cancelled) and scrub
+# personal data their domain keeps. A receiver that raises aborts the whole
+# anonymisation: nothing is changed.
+user_anonymising = Signal()
+
+# Sent by accounts.services.export_personal_data with `user`. Each receiver
+# returns a dict of {section name: JSON-serialisable data} with only what the
+# person may see: their own rows, scorecards about them only once revealed,
+# and other people by display name only, never by email.
+personal_data_requested = Signal()
 
 
 @receiver(post_save, sender=User)

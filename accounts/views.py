@@ -1,10 +1,17 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import NotificationPreferencesForm, ProfileForm
+from . import services
+from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm
 from .models import Profile, new_calendar_token
 
 
@@ -63,3 +70,43 @@ def rotate_calendar_token(request: HttpRequest) -> HttpResponse:
         request, "Your old calendar feed address no longer works. Subscribe with the new one."
     )
     return redirect("profile")
+
+
+@login_required
+@reauthentication_required
+@require_GET
+def download_my_data(request: HttpRequest) -> HttpResponse:
+    """Everything we hold about the requester, as one JSON file (recent sign-in needed)."""
+    data = services.export_personal_data(user=request.user)
+    body = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"interviewprep-data-{timezone.now():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Leave: the account is anonymised, not deleted (recent sign-in and typed confirmation)."""
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.anonymise_user(user=request.user, by=request.user)
+        logout(request)
+        messages.success(
+            request,
+            "Your account is deleted. Your partners keep your shared interviews, "
+            "shown as from a former member.",
+        )
+        return redirect("home")
+    return render(
+        request,
+        "accounts/delete_account.html",
+        {
+            "form": form,
+            "kept": services.KEPT_ON_DELETION,
+            "removed": services.REMOVED_ON_DELETION,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.mfa",
+    "csp",
     "accounts",
     "sessions.apps.InterviewsConfig",
     "payments",
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.TimezoneMiddleware",
+    "interviewprep.middleware.NoStorePersonalPagesMiddleware",
 ]
 
 ROOT_URLCONF = "interviewprep.urls"
@@ -107,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "interviewprep.context_processors.site",
             ],
+            "builtins": ["accounts.templatetags.people"],
         },
     },
 ]
@@ -361,10 +367,65 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own
+# static files, no inline code or style attributes anywhere. connect-src 'self'
+# covers the room's same-origin fetch and WebSocket calls.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# Features the product never uses are switched off for every page and frame.
+# WebAuthn (passkeys) stays available to our own origin.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
+# Responses under these paths may carry personal data even to an anonymous
+# visitor (a reset key page, a calendar feed, an unsubscribe page): no-store.
+NO_STORE_PATH_PREFIXES = ["/accounts/", "/admin/", "/calendar/", "/emails/", "/profile/"]
+
+# Credentials that travel in URLs (calendar, unsubscribe, reset and confirmation
+# keys, checkout session ids) are masked in every log line that names a URL.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "interviewprep.logmasking.MaskSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A filter on the logger masks the record before any handler sees it,
+        # including the mail_admins handler Django attaches to "django".
+        "django.request": {"filters": ["mask_secrets"]},
+        # runserver's request lines; replacing Django's default entry means
+        # naming the handler and keeping it from propagating twice.
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["mask_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

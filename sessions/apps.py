@@ -11,7 +11,14 @@ class InterviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Scheduling and grading announce changes with signals; notifications
-        # turn them into outbox rows.
+        # turn them into outbox rows. Each domain also takes its part when a
+        # person leaves or asks for their data (accounts.signals); scheduling
+        # connects first, so the peer's cancellation notice exists before
+        # notifications cancels the leaver's own pending emails.
+        from sessions.grading import receivers as grading_receivers
         from sessions.notifications import receivers
+        from sessions.scheduling import receivers as scheduling_receivers
 
+        scheduling_receivers.connect()
+        grading_receivers.connect()
         receivers.connect()

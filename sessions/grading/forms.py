@@ -2,7 +2,17 @@ from typing import Any
 
 from django import forms
 
-from .models import Calibration, Dimension, LevelAnchor, Recommendation, Scorecard
+from sessions.scheduling.models import ROUND_NOTES_MAX_LENGTH
+
+from .models import (
+    EVIDENCE_MAX_LENGTH,
+    STRENGTHS_MAX_LENGTH,
+    Calibration,
+    Dimension,
+    LevelAnchor,
+    Recommendation,
+    Scorecard,
+)
 from .services import evidence_field, score_field
 
 SCORE_CHOICES = [(n, f"{n} · {LevelAnchor.SCORE_MEANINGS[n]}") for n in range(1, 5)]
@@ -27,6 +37,7 @@ class ScorecardForm(forms.Form):
     strengths = forms.CharField(
         label="Strengths to keep",
         required=False,
+        max_length=STRENGTHS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     improvement_1 = forms.CharField(label="1. Fix this first", required=False, max_length=300)
@@ -35,6 +46,7 @@ class ScorecardForm(forms.Form):
     notes = forms.CharField(
         label="Session notes",
         required=False,
+        max_length=ROUND_NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Carried in from the room's notes pad. The candidate reads these with the "
         "scorecard once it is revealed, so edit out anything you would not say to them.",
@@ -54,7 +66,8 @@ class ScorecardForm(forms.Form):
         self.dimensions: list[Dimension] = list(
             scorecard.rubric.dimensions.prefetch_related("anchors")
         )
-        stored = {s.dimension_id: s for s in scorecard.scores.all()}
+        # A scorecard not saved yet (the page before the first save) has no scores.
+        stored = {s.dimension_id: s for s in scorecard.scores.all()} if scorecard.pk else {}
         kwargs.setdefault("initial", self._initial(stored))
         super().__init__(*args, **kwargs)
         if scorecard.interview_type != "system_design":
@@ -71,6 +84,7 @@ class ScorecardForm(forms.Form):
             self.fields[evidence_field(dimension)] = forms.CharField(
                 label=f"Evidence for “{dimension.name}”",
                 required=False,
+                max_length=EVIDENCE_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text="What the candidate said or did that puts them at this score.",
             )

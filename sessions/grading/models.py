@@ -7,7 +7,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from sessions.scheduling.models import Booking, InterviewType, Round
+from sessions.scheduling.models import (
+    ROUND_NOTES_MAX_LENGTH,
+    Booking,
+    InterviewType,
+    Round,
+    max_length_check,
+)
+
+# Text limits, enforced by the forms (with a message) and by database checks.
+STRENGTHS_MAX_LENGTH = 4_000
+EVIDENCE_MAX_LENGTH = 2_000
+RATING_COMMENT_MAX_LENGTH = 1_000
 
 
 class Rubric(models.Model):
@@ -126,22 +137,27 @@ class Scorecard(models.Model):
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="scorecard")
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="scorecards")
+    # PROTECT, as every user foreign key in sessions: people are anonymised, never deleted.
     grader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scorecards_written"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards_written"
     )
     candidate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scorecards_received"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards_received"
     )
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="scorecards")
     interview_type = models.CharField(max_length=20, choices=InterviewType.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     recommendation = models.CharField(max_length=12, choices=Recommendation.choices, blank=True)
     level_calibration = models.CharField(max_length=14, choices=Calibration.choices, blank=True)
-    strengths = models.TextField(blank=True)
+    strengths = models.TextField(blank=True, max_length=STRENGTHS_MAX_LENGTH)
     improvement_1 = models.CharField(max_length=300, blank=True)
     improvement_2 = models.CharField(max_length=300, blank=True)
     improvement_3 = models.CharField(max_length=300, blank=True)
-    notes = models.TextField(blank=True, help_text="Carried in from the room's notes pad.")
+    notes = models.TextField(
+        blank=True,
+        max_length=ROUND_NOTES_MAX_LENGTH,
+        help_text="Carried in from the room's notes pad.",
+    )
     clarifying_minutes = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     session_ended_at = models.DateTimeField(help_text="When the interview ended (reveal clock).")
     created_at = models.DateTimeField(default=timezone.now)
@@ -156,6 +172,8 @@ class Scorecard(models.Model):
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),
                 name="scorecard_submitted_has_time",
             ),
+            max_length_check("strengths", STRENGTHS_MAX_LENGTH, "scorecard_strengths_length"),
+            max_length_check("notes", ROUND_NOTES_MAX_LENGTH, "scorecard_notes_length"),
         ]
 
     def __str__(self) -> str:
@@ -176,7 +194,7 @@ class Score(models.Model):
     value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    evidence = models.TextField(blank=True)
+    evidence = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
 
     class Meta:
         ordering = ["scorecard", "dimension__order"]
@@ -186,6 +204,7 @@ class Score(models.Model):
                 condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=4),
                 name="score_value_1_to_4",
             ),
+            max_length_check("evidence", EVIDENCE_MAX_LENGTH, "score_evidence_length"),
         ]
 
     def __str__(self) -> str:
@@ -195,10 +214,10 @@ class Score(models.Model):
 class InterviewerRating(models.Model):
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="rating")
     rater = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings_given"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings_given"
     )
     interviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings_received"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings_received"
     )
     helpfulness = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -206,7 +225,7 @@ class InterviewerRating(models.Model):
     preparation = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(max_length=1000, blank=True)
+    comment = models.TextField(max_length=RATING_COMMENT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -216,6 +235,7 @@ class InterviewerRating(models.Model):
                 & Q(preparation__gte=1, preparation__lte=5),
                 name="rating_1_to_5",
             ),
+            max_length_check("comment", RATING_COMMENT_MAX_LENGTH, "rating_comment_length"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,8 @@ from sessions.scheduling.models import Booking, Round
 
 from . import signals
 from .models import (
+    EVIDENCE_MAX_LENGTH,
+    RATING_COMMENT_MAX_LENGTH,
     Calibration,
     Dimension,
     InterviewerRating,
@@ -45,6 +47,35 @@ def evidence_field(dimension: Dimension) -> str:
 
 
 # --- Scorecards -------------------------------------------------------------------
+
+
+def scorecard_for(*, round: Round) -> Scorecard:
+    """The round's scorecard to show, writing nothing.
+
+    The stored one, with whatever the room recorded since filled into empty
+    fields in memory; or, before the first save, an unsaved draft on the active
+    rubric. start_scorecard creates the row when the grader first saves.
+    """
+    existing = Scorecard.objects.filter(round=round).first()
+    if existing is not None:
+        if not existing.is_submitted:
+            if not existing.notes and round.notes:
+                existing.notes = round.notes
+            if existing.clarifying_minutes is None:
+                existing.clarifying_minutes = round.clarifying_minutes
+        return existing
+    booking = round.booking
+    return Scorecard(
+        round=round,
+        booking=booking,
+        grader_id=round.interviewer_id,
+        candidate_id=round.candidate_id,
+        rubric=Rubric.objects.get(interview_type=booking.interview_type, active=True),
+        interview_type=booking.interview_type,
+        notes=round.notes,
+        clarifying_minutes=round.clarifying_minutes,
+        session_ended_at=booking.ends_at,
+    )
 
 
 def start_scorecard(*, round: Round) -> Scorecard:
@@ -127,12 +158,16 @@ def _clean(scorecard: Scorecard, data: dict[str, Any], *, complete: bool) -> dic
                     f"Scores run from 1 to 4; “{entry.get('value')}” is not one of them."
                 )
                 continue
-        scores[dimension.pk] = {"value": value, "evidence": str(entry.get("evidence") or "")}
+        evidence = str(entry.get("evidence") or "")
+        _check_text(evidence_field(dimension), evidence, EVIDENCE_MAX_LENGTH, errors)
+        scores[dimension.pk] = {"value": value, "evidence": evidence}
     clean["scores"] = scores
 
     for name in TEXT_FIELDS:
         if name in data:
             clean[name] = str(data[name] or "").strip()
+            limit = Scorecard._meta.get_field(name).max_length
+            _check_text(name, clean[name], limit, errors)
     for name, choices in CHOICE_FIELDS.items():
         if name in data:
             value = data[name] or ""
@@ -164,6 +199,15 @@ def _clean(scorecard: Scorecard, data: dict[str, Any], *, complete: bool) -> dic
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _check_text(name: str, value: str, limit: int, errors: dict[str, list[str]]) -> None:
+    if "\x00" in value:
+        errors.setdefault(name, []).append("Remove the NUL character (\\0) from this text.")
+    if len(value) > limit:
+        errors.setdefault(name, []).append(
+            f"Keep this to {limit:,} characters; it has {len(value):,}."
+        )
 
 
 _REQUIRED_MESSAGES = {
@@ -285,12 +329,11 @@ def rate_interviewer(
             "Only the candidate of this round can rate its interviewer, after the session.",
             code="forbidden",
         )
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for name, value in (("helpfulness", helpfulness), ("preparation", preparation)):
         if _as_int(value) is None or not 1 <= int(value) <= 5:
             errors[name] = ["Rate from 1 to 5."]
-    if len(comment) > 1000:
-        errors["comment"] = ["Keep the comment under 1000 characters."]
+    _check_text("comment", comment, RATING_COMMENT_MAX_LENGTH, errors)
     if errors:
         raise ValidationError(errors)
     try:

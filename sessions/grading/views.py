@@ -3,11 +3,13 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import at_sentence_start
 from sessions.scheduling.models import Round
 
 from . import selectors, services
@@ -62,7 +64,8 @@ def _add_errors(form: ScorecardForm, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
     round = _get_round_to_grade(request, round_id)
-    card = services.start_scorecard(round=round)
+    # Showing the page writes nothing; the draft row is created on the first save.
+    card = services.scorecard_for(round=round)
     if card.is_submitted:
         return redirect("grading:scorecard_view", round_id=round.pk)
     form = ScorecardForm(request.POST or None, scorecard=card)
@@ -76,11 +79,14 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        f"Scorecard submitted. {round.candidate.display_name} sees it once every "
+                        f"Scorecard submitted. {at_sentence_start(round.candidate.display_name)} sees it "
+                        "once every "
                         "scorecard of the session is in, or 72 hours after it ended.",
                     )
                     return redirect("grading:scorecard_view", round_id=round.pk)
-                services.save_draft(scorecard=card, data=form.service_data())
+                with transaction.atomic():
+                    card = services.start_scorecard(round=round)
+                    services.save_draft(scorecard=card, data=form.service_data())
                 messages.success(request, "Draft saved. Submit when every dimension is scored.")
                 return redirect("grading:scorecard", round_id=round.pk)
             except ValidationError as error:
@@ -98,7 +104,7 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def scorecard_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
     round = _get_round_to_grade(request, round_id)
-    card = services.start_scorecard(round=round)
+    card = services.scorecard_for(round=round)
     if request.content_type == "application/json":
         try:
             payload = json.loads(request.body or b"{}")
@@ -112,7 +118,10 @@ def scorecard_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"saved": False, "errors": form.errors}, status=400)
     try:
-        card = services.save_draft(scorecard=card, data=form.service_data())
+        # The draft row is created here, on the first save, and only if the save succeeds.
+        with transaction.atomic():
+            card = services.start_scorecard(round=round)
+            card = services.save_draft(scorecard=card, data=form.service_data())
     except ValidationError as error:
         status = 409 if getattr(error, "code", None) == "locked" else 400
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}

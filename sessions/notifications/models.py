@@ -38,7 +38,7 @@ class Reminder(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders"
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     due_at = models.DateTimeField()

@@ -110,6 +110,13 @@ def cancel_pending(booking: Booking, kinds: list[str] | None = None) -> int:
     return rows.update(status=Status.CANCELLED)
 
 
+def cancel_pending_for(user) -> int:
+    """Cancel every email still waiting to go to `user` (they left); returns how many."""
+    return Reminder.objects.filter(recipient=user, status=Status.PENDING).update(
+        status=Status.CANCELLED, last_error="The recipient closed their account."
+    )
+
+
 def booking_confirmed(booking: Booking) -> None:
     _notify_now(booking, Kind.CONFIRMATION, [booking.host, booking.guest])
     schedule_reminders(booking)

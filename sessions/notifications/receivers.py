@@ -3,6 +3,7 @@ outbox rows. Receivers run synchronously inside the announcing transaction, so
 a rolled-back booking leaves no row behind. Connected once, in the app's ready().
 """
 
+from accounts.signals import user_anonymising
 from sessions.grading import signals as grading_signals
 from sessions.scheduling import signals as scheduling_signals
 
@@ -42,6 +43,11 @@ def on_feedback_revealed(sender, *, booking, candidates, **kwargs) -> None:
     outbox.feedback_revealed(booking, candidates)
 
 
+def on_user_anonymising(sender, *, user, **kwargs) -> None:
+    # Nothing more goes to a person who left; their peer's notices are theirs.
+    outbox.cancel_pending_for(user)
+
+
 CONNECTIONS = [
     (scheduling_signals.booking_confirmed, on_booking_confirmed),
     (scheduling_signals.booking_cancelled, on_booking_cancelled),
@@ -51,6 +57,7 @@ CONNECTIONS = [
     (scheduling_signals.no_show_reported, on_no_show_reported),
     (grading_signals.scorecard_submitted, on_scorecard_submitted),
     (grading_signals.feedback_revealed, on_feedback_revealed),
+    (user_anonymising, on_user_anonymising),
 ]
 
 

@@ -4,11 +4,21 @@ from django.core.exceptions import ValidationError
 from accounts.models import Level
 from sessions.timeutils import localize
 
-from .models import HostRole, InterviewType
+from .models import ROUND_NOTES_MAX_LENGTH, HostRole, InterviewType
 from .selectors import TIMES_OF_DAY
 from .services import MAX_RECURRING_WEEKS, ROUND_MINUTES
+from .services.rules import check_window_day
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+
+
+class WindowDateField(forms.DateField):
+    """A date inside the booking window (yesterday to 8 weeks ahead), or a clear error."""
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value:
+            check_window_day(value)
 
 
 class DateInput(forms.DateInput):
@@ -26,7 +36,7 @@ class TimeInput(forms.TimeInput):
 
 
 class PublishForm(forms.Form):
-    day = forms.DateField(label="Date", widget=DateInput())
+    day = WindowDateField(label="Date", widget=DateInput())
     start_time = forms.TimeField(
         label="Start time", widget=TimeInput(), help_text="In your time zone."
     )
@@ -88,8 +98,8 @@ class SlotFilterForm(forms.Form):
         ],
         required=False,
     )
-    date_from = forms.DateField(label="From", widget=DateInput(), required=False)
-    date_to = forms.DateField(label="To", widget=DateInput(), required=False)
+    date_from = WindowDateField(label="From", widget=DateInput(), required=False)
+    date_to = WindowDateField(label="To", widget=DateInput(), required=False)
     times_of_day = forms.MultipleChoiceField(
         label="Time of day",
         choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
@@ -117,7 +127,7 @@ class CancelForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    day = forms.DateField(label="New date", widget=DateInput())
+    day = WindowDateField(label="New date", widget=DateInput())
     start_time = forms.TimeField(
         label="New start time", widget=TimeInput(), help_text="In your time zone."
     )
@@ -141,3 +151,17 @@ class RescheduleForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("start_time", exc)
         return data
+
+
+class RoundNotesForm(forms.Form):
+    """The room's notes pad, sent as a form or as JSON {"notes": "..."}."""
+
+    notes = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=ROUND_NOTES_MAX_LENGTH,
+        error_messages={
+            "max_length": "Notes hold up to %(limit_value)s characters; these have "
+            "%(show_value)s. Move the rest elsewhere and save again.",
+        },
+    )

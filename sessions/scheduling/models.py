@@ -9,9 +9,20 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts.models import Level
+
+# The room's notes pad holds a session's worth of typing, not a document dump;
+# the scorecard carries it in, so its notes share the limit.
+ROUND_NOTES_MAX_LENGTH = 20_000
+
+
+def max_length_check(field: str, limit: int, name: str) -> models.CheckConstraint:
+    """A database check that `field` holds at most `limit` characters (forms say why first)."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
 class InterviewType(models.TextChoices):
@@ -65,8 +76,11 @@ class Slot(models.Model):
         BOOKED = "booked", "Booked"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # Every user foreign key here is PROTECT: people are anonymised, never deleted
+    # (accounts.services.anonymise_user), so a raw delete fails loudly instead of
+    # cascading into the other person's history.
     host = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="slots"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="slots"
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -103,12 +117,13 @@ class Booking(models.Model):
 
     LIVE_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 
-    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="bookings")
+    # PROTECT: deleting a slot must not take both people's booking with it.
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
     host = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hosted_bookings"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_bookings"
     )
     guest = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_bookings"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guest_bookings"
     )
     interview_type = models.CharField(max_length=20, choices=InterviewType.choices)
     host_role = models.CharField(max_length=12, choices=HostRole.choices)
@@ -128,7 +143,7 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     cancellation_reason = models.TextField(blank=True)
@@ -139,7 +154,7 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         help_text="The participant who did not turn up.",
     )
@@ -196,7 +211,7 @@ class BookingParticipant(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations"
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -220,14 +235,14 @@ class Round(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(default=1)
     interviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rounds_as_interviewer"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rounds_as_interviewer"
     )
     candidate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rounds_as_candidate"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rounds_as_candidate"
     )
     question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL)
     # The interviewer's private notes pad; carried into the scorecard.
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=ROUND_NOTES_MAX_LENGTH)
     notes_updated_at = models.DateTimeField(null=True, blank=True)
     # System design: when the candidate moved from clarifying to designing.
     design_started_at = models.DateTimeField(null=True, blank=True)
@@ -240,6 +255,7 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=~Q(interviewer=models.F("candidate")), name="round_two_people"
             ),
+            max_length_check("notes", ROUND_NOTES_MAX_LENGTH, "round_notes_length"),
         ]
 
     def __str__(self) -> str:
@@ -255,7 +271,7 @@ class RescheduleRequest(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reschedules")
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

@@ -19,6 +19,7 @@ from .access import (
     show_error,
     wants_json,
 )
+from .forms import RoundNotesForm
 from .models import Booking, InterviewType
 from .phases import current_round_number, plan_for, round_window
 
@@ -82,6 +83,17 @@ def round_notes(request: HttpRequest, round_id: int) -> HttpResponse:
         notes = request.POST.get("notes", "")
     if not isinstance(notes, str):
         return JsonResponse({"error": "Notes must be text."}, status=400)
+    form = RoundNotesForm({"notes": notes})
+    if not form.is_valid():
+        # Too long, or a NUL byte: refuse the whole save with the reason.
+        message = " ".join(form.errors["notes"])
+        if wants_json(request):
+            return JsonResponse({"error": message}, status=400)
+        messages.error(request, message)
+        return redirect(
+            reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}"
+        )
+    notes = form.cleaned_data["notes"]
     try:
         round_ = services.save_round_notes(round=round_, by=request.user, notes=notes)
     except services.SchedulingError as exc:

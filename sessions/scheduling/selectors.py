@@ -74,7 +74,7 @@ def open_slots_for(
     now = now or timezone.now()
     zone = viewer.profile.zone
     slots = (
-        Slot.objects.filter(status=Slot.Status.OPEN, starts_at__gt=now)
+        Slot.objects.filter(status=Slot.Status.OPEN, starts_at__gt=now, host__is_active=True)
         .exclude(host=viewer)
         # Neither the viewer nor the host may already be busy at that time.
         .exclude(_busy(viewer))
@@ -86,9 +86,13 @@ def open_slots_for(
         slots = slots.filter(level=level)
     if viewer_role in VIEWER_ROLE_TO_HOST_ROLE:
         slots = slots.filter(host_role=VIEWER_ROLE_TO_HOST_ROLE[viewer_role])
+    # Forms keep dates inside the booking window; far ends of the calendar are
+    # clamped here as well, so no caller can make the date arithmetic overflow.
     if date_from:
+        date_from = max(date_from, date.min + timedelta(days=2))
         slots = slots.filter(starts_at__gte=_local_start(date_from, zone))
     if date_to:
+        date_to = min(date_to, date.max - timedelta(days=2))
         slots = slots.filter(starts_at__lt=_local_start(date_to + timedelta(days=1), zone))
     if times_of_day:
         slots = slots.annotate(local_hour=ExtractHour("starts_at", tzinfo=zone))

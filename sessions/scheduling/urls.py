@@ -1,8 +1,12 @@
 """Scheduling pages. Included by sessions.urls under the "sessions" namespace."""
 
-from django.urls import path
+from django.urls import path, register_converter
+
+from sessions.converters import CalendarTokenConverter
 
 from . import room_views, views
+
+register_converter(CalendarTokenConverter, "calendar_token")
 
 urlpatterns = [
     path("interviews/find/", views.find_slots, name="find"),
@@ -40,5 +44,5 @@ urlpatterns = [
         room_views.design_started,
         name="design_started",
     ),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/<calendar_token:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -274,8 +274,11 @@ def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    # The secret token is the credential: calendar apps can't log in.
-    profile = get_object_or_404(Profile.objects.select_related("user"), calendar_token=token)
+    # The secret token is the credential: calendar apps can't log in. A
+    # deactivated or departed person's feed serves nothing.
+    profile = get_object_or_404(
+        Profile.objects.select_related("user"), calendar_token=token, user__is_active=True
+    )
     return _calendar_response(build_feed(profile.user))
 
 

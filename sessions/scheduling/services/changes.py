@@ -37,10 +37,18 @@ def _locked_booking(booking: Booking) -> Booking:
     )
 
 
-def cancel_booking(*, booking: Booking, by, reason: str, now: datetime | None = None) -> Booking:
+def cancel_booking(
+    *,
+    booking: Booking,
+    by,
+    reason: str,
+    now: datetime | None = None,
+    counts_late: bool = True,
+) -> Booking:
     """Cancel before the start. Within 24 hours of the start it counts against
     the canceller. Staff may cancel any booking (both people are told, nobody is
-    counted late)."""
+    counted late). `counts_late=False` is for a participant who is leaving the
+    site: the peer is told as usual, and nobody's record changes."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
@@ -57,7 +65,7 @@ def cancel_booking(*, booking: Booking, by, reason: str, now: datetime | None = 
                 "This interview has already started, so it can't be cancelled. If the other "
                 "person did not turn up, report a no-show instead."
             )
-        late = participant and booking.starts_at - now < LATE_CANCELLATION
+        late = counts_late and participant and booking.starts_at - now < LATE_CANCELLATION
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_by = by
         booking.cancellation_reason = reason

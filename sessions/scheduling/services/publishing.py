@@ -26,6 +26,7 @@ from .rules import (
     ROUND_MINUTES,
     SchedulingError,
     _check_window,
+    check_window_day,
 )
 
 # --- Publishing ---------------------------------------------------------------
@@ -83,6 +84,9 @@ def publish_slots(
         raise ValidationError("Choose weekdays from the list.")
     if profile.is_booking_suspended(now):
         raise ValidationError(_suspension_message(profile))
+    check_window_day(first_day, now=now)
+    if "\x00" in note:
+        raise ValidationError("Remove the NUL character (\\0) from the note.")
 
     length = timedelta(minutes=minutes * (2 if host_role == HostRole.SWAP else 1))
     days = occurrence_days(first_day=first_day, weekdays=weekdays, weeks=weeks)

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from sessions.scheduling.models import Booking, InterviewType, Round
+from sessions.scheduling.models import ROUND_NOTES_MAX_LENGTH, Booking, InterviewType, Round
 from sessions.scheduling.phases import round_window
 
 from .rules import SchedulingError
@@ -18,7 +18,11 @@ def save_round_notes(*, round: Round, by, notes: str, now: datetime | None = Non
         raise SchedulingError("Only this round's interviewer writes its notes.")
     if round.booking.status == Booking.Status.CANCELLED:
         raise SchedulingError("This interview was cancelled.")
-    round.notes = notes[:20000]
+    if len(notes) > ROUND_NOTES_MAX_LENGTH or "\x00" in notes:
+        raise SchedulingError(
+            f"Notes hold up to {ROUND_NOTES_MAX_LENGTH:,} characters of plain text; nothing was saved."
+        )
+    round.notes = notes
     round.notes_updated_at = now or timezone.now()
     round.save(update_fields=["notes", "notes_updated_at"])
     return round

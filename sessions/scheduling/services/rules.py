@@ -1,10 +1,13 @@
 """The scheduling rules every workflow shares: limits, errors and the time window."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
 from accounts.models import Level
-from sessions.timeutils import format_local
+from sessions.timeutils import format_day, format_local
 
 MIN_NOTICE = timedelta(hours=1)
 MAX_AHEAD = timedelta(weeks=8)
@@ -51,3 +54,25 @@ def _check_window(starts_at: datetime, *, now: datetime, zone: ZoneInfo) -> str 
     if starts_at > now + MAX_AHEAD:
         return f"{label} is more than 8 weeks ahead."
     return None
+
+
+def booking_window_days(now: datetime | None = None) -> tuple[date, date]:
+    """The first and last calendar day a slot, a booking or a search may name.
+
+    Yesterday to 8 weeks and a day from today, by the UTC date: wide enough for
+    every time zone's "today" and "8 weeks ahead", and far from the ends of the
+    calendar, so date arithmetic on a submitted day can never overflow.
+    """
+    today = (now or timezone.now()).astimezone(UTC).date()
+    return today - timedelta(days=1), today + MAX_AHEAD + timedelta(days=1)
+
+
+def check_window_day(day: date, *, now: datetime | None = None) -> None:
+    """Raise a ValidationError (code "outside_window") unless `day` is in the booking window."""
+    first, last = booking_window_days(now)
+    if not first <= day <= last:
+        raise ValidationError(
+            f"Pick a date between {format_day(first)} and {format_day(last)}: interviews "
+            "are arranged up to 8 weeks ahead.",
+            code="outside_window",
+        )

@@ -1,0 +1,28 @@
+"""Project-wide response headers that no single app owns."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+
+class NoStorePersonalPagesMiddleware:
+    """`Cache-Control: no-store` on every response that may carry personal data.
+
+    That is every response to a logged-in person, and every response under the
+    prefixes in settings.NO_STORE_PATH_PREFIXES (account pages, the admin, the
+    calendar feed, unsubscribe links), whoever asks. A shared or browser cache
+    must never keep one: the next person at the machine or behind the proxy would
+    see it. Anonymous public pages (home, the playbook's sales page) keep their
+    default caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(settings.NO_STORE_PATH_PREFIXES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith(self.prefixes):
+            add_never_cache_headers(response)
+        return response

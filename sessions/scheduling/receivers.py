@@ -1,0 +1,122 @@
+"""Scheduling's part when a person leaves or asks for their data (accounts.signals).
+
+Leaving: their open slots are withdrawn, their upcoming interviews cancelled
+through cancel_booking (so the peer gets the usual cancellation email and calendar
+update; nobody is counted late), and their pending time proposals withdrawn.
+Past bookings and rounds stay as they are: they are the peer's history too.
+"""
+
+from datetime import datetime
+
+from django.db.models import Q
+
+from accounts.signals import personal_data_requested, user_anonymising
+
+from . import services
+from .models import Booking, RescheduleRequest, Slot
+
+# What the peer reads as the cancellation reason.
+DEPARTURE_REASON = "Your partner closed their account, so this interview can't take place."
+
+
+def on_user_anonymising(sender, *, user, now: datetime, **kwargs) -> None:
+    Slot.objects.filter(host=user, status=Slot.Status.OPEN).update(status=Slot.Status.WITHDRAWN)
+    upcoming = Booking.objects.filter(
+        Q(host=user) | Q(guest=user), status=Booking.Status.CONFIRMED, starts_at__gt=now
+    ).order_by("starts_at")
+    for booking in upcoming:
+        services.cancel_booking(
+            booking=booking, by=user, reason=DEPARTURE_REASON, now=now, counts_late=False
+        )
+    RescheduleRequest.objects.filter(
+        proposed_by=user, status=RescheduleRequest.Status.PENDING
+    ).update(status=RescheduleRequest.Status.WITHDRAWN, responded_at=now)
+
+
+def _who(user, person_id: int | None, partner) -> str | None:
+    if person_id is None:
+        return None
+    if person_id == user.pk:
+        return "you"
+    if partner is not None and person_id == partner.pk:
+        return partner.display_name
+    return "the interviewprep team"
+
+
+def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
+    """The person's slots and bookings; partners by display name, never by email."""
+    slots = [
+        {
+            "id": slot.pk,
+            "starts_at": slot.starts_at,
+            "ends_at": slot.ends_at,
+            "interview_type": slot.interview_type,
+            "your_role": slot.host_role,
+            "level": slot.level,
+            "note": slot.note,
+            "status": slot.status,
+            "published_at": slot.created_at,
+        }
+        for slot in Slot.objects.filter(host=user).order_by("starts_at")
+    ]
+    bookings = []
+    for booking in (
+        Booking.objects.filter(Q(host=user) | Q(guest=user))
+        .select_related("host__profile", "guest__profile")
+        .prefetch_related("rounds__question", "reschedules")
+        .order_by("starts_at")
+    ):
+        partner = booking.other_participant(user)
+        bookings.append(
+            {
+                "id": booking.pk,
+                "interview_type": booking.interview_type,
+                "you_were": "host" if booking.host_id == user.pk else "guest",
+                "host_role": booking.host_role,
+                "partner": partner.display_name,
+                "starts_at": booking.starts_at,
+                "ends_at": booking.ends_at,
+                "status": booking.status,
+                "meeting_url": booking.meeting_url,
+                "booked_at": booking.created_at,
+                "cancelled_by": _who(user, booking.cancelled_by_id, partner),
+                "cancellation_reason": booking.cancellation_reason,
+                "cancelled_at": booking.cancelled_at,
+                "late_cancellation": booking.late_cancellation,
+                "no_show": _who(user, booking.no_show_user_id, partner),
+                "rounds": [
+                    {
+                        "number": r.number,
+                        "you_were": "interviewer" if r.interviewer_id == user.pk else "candidate",
+                        "question": r.question.title if r.question else None,
+                        # The notes pad is the interviewer's own; the candidate never saw it.
+                        **(
+                            {"your_notes": r.notes, "clarifying_minutes": r.clarifying_minutes}
+                            if r.interviewer_id == user.pk
+                            else {}
+                        ),
+                    }
+                    for r in booking.rounds.all()
+                ],
+                "time_changes": [
+                    {
+                        "proposed_by": _who(user, p.proposed_by_id, partner),
+                        "starts_at": p.starts_at,
+                        "message": p.message,
+                        "status": p.status,
+                        "proposed_at": p.created_at,
+                    }
+                    for p in booking.reschedules.all()
+                ],
+            }
+        )
+    return {"slots": slots, "bookings": bookings}
+
+
+def connect() -> None:
+    """Connect once (app ready); before notifications, so the peer's notice exists
+    before the leaver's own pending emails are cancelled."""
+    user_anonymising.connect(on_user_anonymising, dispatch_uid=f"{__name__}.on_user_anonymising")
+    personal_data_requested.connect(
+        on_personal_data_requested, dispatch_uid=f"{__name__}.on_personal_data_requested"
+    )

@@ -537,3 +537,6 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} (booking #{self.booking_id})"
+
+
+from .matching.models import MatchBlock, MatchRequest, MatchWindow  # noqa: E402, F401

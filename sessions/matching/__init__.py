@@ -1,0 +1,1 @@
+"""Practice now: match requests and the matcher that pairs them into bookings."""

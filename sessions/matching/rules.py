@@ -40,21 +40,35 @@ works (the start is recomputed if an earlier pair took that time):
 6. Then the earliest start.
 7. Then the pair whose two requests had fewer possible partners at the start
    of the run, so a request with one option is not left without it.
-8. Then the request waiting longest (rematches count from the cancellation),
-   then the lower request ids. The result depends only on the input, never
-   on its order or on chance.
+8. Then the pair whose first request is earlier in line, then whose second
+   is. The line puts rematches first, then the longest waiting (a rematch
+   counts from the cancellation), then the lower request id. The result
+   depends only on the input, never on its order or on chance.
+
+One more pair by moving a partner
+---------------------------------
+After that pass, a waiting request U may fit a paired request M whose
+partner P fits another waiting request V. Then (M, P) becomes (U, M) and
+(P, V): nobody paired loses a partner and two more people get one. Only
+pairs from the first tier (no recent meeting, no recent no-show) are made
+this way. A last pass as above then
+takes any pair the moved times made possible.
 
 Why nobody is left waiting who could have been paired
 -------------------------------------------------------
 The result is maximal: when the run ends, no two unpaired requests could be
-paired with each other. Proof: take two requests A and B, both unpaired at
-the end, that fit each other at the end. Constraints only grow during a run
-(taken times are added, never removed), so they fitted at every moment
-before, and the pair (A, B) was in the list from the start. When it came up,
-both were free (they are free at the end) and a common start existed, so it
-was made. That contradicts A and B being unpaired. The same argument, applied
-to the tiers of the sort key, shows that a pair from tier 1 or 2 is made only
-when neither of its people had a better-tier partner left.
+paired with each other. Proof: the run ends with a pass as above. Within a
+pass, constraints only grow (taken times are added, never removed). Take two
+requests A and B, both unpaired at the end, that fit each other at the end.
+Then they fitted at every moment of the last pass, so the pair (A, B) was in
+its list. When it came up, both were free (they are free at the end) and a
+common start existed, so it was made: a contradiction.
+
+The same argument over the tiers of the sort key shows, for people with one
+request each, that a pair from tier 1 or 2 is made only when neither of its
+people had a better-tier partner left. (With several requests a person's
+moved times can open a better choice after the fact; nobody is paired
+twice at once either way.)
 """
 
 from __future__ import annotations
@@ -293,7 +307,8 @@ class _Run:
             entry = self._entry(request, len(self.entries))
             if entry is not None:
                 self.entries.append(entry)
-        for rank, entry in enumerate(sorted(self.entries, key=lambda e: (e.queued, e.index))):
+        line = sorted(self.entries, key=lambda e: (not e.rematch, e.queued, e.index))
+        for rank, entry in enumerate(line):
             entry.rank = rank
         self.partner = [-1] * len(self.entries)
         self.made: dict[int, _Made] = {}
@@ -371,9 +386,8 @@ class _Run:
         arrangement now, or None when no time works; ``a`` is earlier in line."""
         busy_a, busy_b = self.busy[a.person], self.busy[b.person]
         tier = (
-            (int(frozenset((a.person, b.person)) in self.met) * 3 + a.no_show + b.no_show) * 2
-            + (not (a.rematch or b.rematch))
-        )
+            int(frozenset((a.person, b.person)) in self.met) * 3 + a.no_show + b.no_show
+        ) * 2 + (not (a.rematch or b.rematch))
         tail = (min(a.degree + b.degree, _CAP) << (2 * _RANK_BITS) | a.rank << _RANK_BITS) | b.rank
         found = None
         for code, role_miss, level_miss, rounds in _arrangements(a, b):
@@ -440,7 +454,7 @@ class _Run:
     def augment(self, neighbours: dict[int, list[int]]) -> bool:
         """Turn one pair and two waiting requests into two pairs where possible:
         (M, P) with U free fitting M and V free fitting P becomes (U, M), (P, V).
-        Nobody paired loses a partner; pairs of people who met recently are not made."""
+        Nobody paired loses a partner; only first-tier pairs are made."""
         entries, partner = self.entries, self.partner
         improved = False
         for u in sorted((e for e in entries if partner[e.index] == -1), key=lambda e: e.rank):
@@ -459,7 +473,7 @@ class _Run:
 
     def _fresh_key(self, x: _Entry, y: _Entry) -> tuple[_Entry, _Entry, tuple] | None:
         a, b = (x, y) if x.rank < y.rank else (y, x)
-        if frozenset((a.person, b.person)) in self.met:
+        if a.no_show or b.no_show or frozenset((a.person, b.person)) in self.met:
             return None
         found = self.key(a, b)
         return None if found is None else (a, b, found)
@@ -547,9 +561,7 @@ def match(pool: Pool) -> list[Pairing]:
 # --- Checks and the naive reference ------------------------------------------------------
 
 
-def can_pair(
-    pool: Pool, first: Request, second: Request, taken: Iterable[Pairing] = ()
-) -> bool:
+def can_pair(pool: Pool, first: Request, second: Request, taken: Iterable[Pairing] = ()) -> bool:
     """Whether two requests fit each other by the hard rules, given the pool's
     busy times plus the times of ``taken`` pairings (used to check maximality)."""
     run = _Run(Pool(requests=[first, second], now=pool.now, busy=pool.busy, blocked=pool.blocked))

@@ -64,9 +64,7 @@ def pools(draw, *, one_request_each: bool = False, max_requests: int = 12) -> ru
             )
         )
     person_ids = sorted(zone_of)
-    pair = st.lists(st.sampled_from(person_ids), min_size=2, max_size=2, unique=True).map(
-        frozenset
-    )
+    pair = st.lists(st.sampled_from(person_ids), min_size=2, max_size=2, unique=True).map(frozenset)
     busy = {}
     for person in person_ids:
         spans = draw(st.lists(local_window(now, zone_of[person]), max_size=2))

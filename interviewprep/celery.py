@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interviewprep.settings")
 app = Celery("interviewprep")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["sessions.matching"])
 
 # Beat only enqueues; the tasks claim their rows themselves, so overlapping
 # sweeps and any number of workers never send a reminder twice. A sweep that
@@ -15,6 +16,12 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "send-due-reminders": {
         "task": "sessions.tasks.send_due_reminders",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # Pairs the Practice now pool; a run also follows every new request.
+    "run-matcher": {
+        "task": "sessions.matching.tasks.run_matcher",
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },

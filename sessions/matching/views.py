@@ -132,7 +132,9 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unblock(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_object_or_404(MatchBlock.objects.select_related("blocked"), pk=pk, blocker=request.user)
+    row = get_object_or_404(
+        MatchBlock.objects.select_related("blocked"), pk=pk, blocker=request.user
+    )
     services.unblock(by=request.user, other=row.blocked)
     messages.success(request, f"{row.blocked.display_name} can be paired with you again.")
     return redirect("matching:requests")

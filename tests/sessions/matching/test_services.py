@@ -59,9 +59,9 @@ def test_a_time_the_clocks_skip_is_refused_like_publishing(ben):
 
 
 def test_a_time_that_happens_twice_is_refused_like_publishing(ben):
-    with time_machine.travel(datetime(2026, 10, 28, 17, tzinfo=UTC), tick=False):
-        with pytest.raises(ValidationError) as caught:
-            ask(ben, windows=[(datetime(2026, 11, 1, 0), datetime(2026, 11, 1, 1, 30))])
+    fall_back_week = datetime(2026, 10, 28, 17, tzinfo=UTC)
+    with time_machine.travel(fall_back_week, tick=False), pytest.raises(ValidationError) as caught:
+        ask(ben, windows=[(datetime(2026, 11, 1, 0), datetime(2026, 11, 1, 1, 30))])
     assert (
         "01:30 on Sun 1 Nov 2026 happens twice in America/Los_Angeles" in caught.value.messages[0]
     )

@@ -8,7 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interviewprep.settings")
 app = Celery("interviewprep")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["sessions.matching"])
 
 # Beat only enqueues; the tasks claim their rows themselves, so overlapping
 # sweeps and any number of workers never send a reminder twice. A sweep that
@@ -21,7 +20,7 @@ app.conf.beat_schedule = {
     },
     # Pairs the Practice now pool; a run also follows every new request.
     "run-matcher": {
-        "task": "sessions.matching.tasks.run_matcher",
+        "task": "sessions.tasks.run_matcher",
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },

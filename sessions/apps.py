@@ -8,3 +8,13 @@ class InterviewsConfig(AppConfig):
     label = "interviews"
     verbose_name = "Mock interviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Scheduling and grading announce changes with signals; notifications
+        # turn them into outbox rows.
+        from sessions.matching import receivers as matching_receivers
+        from sessions.notifications import receivers
+
+        receivers.connect()
+        # Practice now puts a cancelled pairing's other side back in line.
+        matching_receivers.connect()

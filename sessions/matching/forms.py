@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Level
-from sessions.models import DEFAULT_MINUTES, InterviewType
-from sessions.services import localize
+from sessions.scheduling.models import DEFAULT_MINUTES, InterviewType
+from sessions.timeutils import localize
 
 from . import rules
 from .models import ROUND_MINUTES, MatchRole

@@ -21,12 +21,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Profile
-from sessions.models import Booking, BookingParticipant, Slot
-from sessions.services import SchedulingError, book_slot
+from sessions.scheduling.models import Booking, BookingParticipant, Slot
+from sessions.scheduling.services import SchedulingError, book_slot
 
 from . import rules
 from .models import MatchBlock, MatchRequest, MatchWindow
-from .services import expire_requests
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +41,17 @@ class RunReport:
     booked: int = 0
     skipped: int = 0
     expired: int = 0
+
+
+def expire_requests(*, now: datetime | None = None) -> int:
+    """Waiting requests whose last window has ended become expired; returns how many.
+
+    One conditional UPDATE, so concurrent runs expire each request once.
+    """
+    now = now or timezone.now()
+    return MatchRequest.objects.filter(status=Status.WAITING, expires_at__lte=now).update(
+        status=Status.EXPIRED, closed_at=now
+    )
 
 
 def load_pool(now: datetime) -> rules.Pool:

@@ -12,11 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Level
+from sessions.scheduling.models import Booking, InterviewType
 
-# ``sessions.models`` imports this module at its end, so these names exist.
-from ..models import Booking, InterviewType
-
-# Lengths of one round in minutes, as for published slots; a swap books two rounds.
+# Lengths of one round in minutes, the same as scheduling's ROUND_MINUTES for a
+# published slot (a test keeps them equal); a swap books two rounds.
 ROUND_MINUTES = (30, 45, 60, 75, 90)
 
 

@@ -6,30 +6,24 @@ the same messages as publishing a slot. Every workflow runs in one
 transaction; the matcher (``matcher.py``) runs after each commit and from beat.
 """
 
-import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Level, Profile
-from sessions.models import Booking, InterviewType
-from sessions.services import format_local, localize
+from sessions.scheduling.models import Booking, InterviewType, Slot
+from sessions.timeutils import format_local, localize
 
 from . import rules
 from .models import ROUND_MINUTES, MatchBlock, MatchRequest, MatchRole, MatchWindow
-
-logger = logging.getLogger(__name__)
+from .tasks import queue_matcher_run
 
 MAX_OPEN_REQUESTS = 3
 MAX_WINDOWS = 10
 HORIZON = timedelta(days=14)
-# Set while a matcher run is queued, so a burst of requests queues one run.
-RUN_QUEUED_KEY = "matching:run-queued"
-RUN_QUEUED_FOR = 30  # seconds
 
 Status = MatchRequest.Status
 
@@ -179,17 +173,6 @@ def withdraw_request(*, request: MatchRequest, by, now: datetime | None = None) 
     return request
 
 
-def expire_requests(*, now: datetime | None = None) -> int:
-    """Waiting requests whose last window has ended become expired; returns how many.
-
-    One conditional UPDATE, so concurrent runs expire each request once.
-    """
-    now = now or timezone.now()
-    return MatchRequest.objects.filter(status=Status.WAITING, expires_at__lte=now).update(
-        status=Status.EXPIRED, closed_at=now
-    )
-
-
 def block(*, by, other) -> MatchBlock:
     """``by`` is never paired with ``other`` again (nor ``other`` with ``by``)."""
     if by.pk == other.pk:
@@ -208,11 +191,21 @@ def booking_cancelled(booking: Booking, *, now: datetime | None = None) -> list[
     other person's goes back into the pool first in line (a rematch). When
     staff cancelled, both go back. Returns the requests that went back.
 
-    Runs inside the cancelling transaction.
+    Scheduling reopens a slot when its guest cancels; a pairing's slot is
+    withdrawn instead, since the host's request went back into the pool.
+    Runs inside the cancelling transaction; a booking that was not matched is
+    left alone.
     """
     now = now or timezone.now()
     back = []
-    rows = MatchRequest.objects.select_for_update().filter(booking=booking, status=Status.MATCHED)
+    rows = list(
+        MatchRequest.objects.select_for_update().filter(booking=booking, status=Status.MATCHED)
+    )
+    if not rows:
+        return back
+    Slot.objects.filter(pk=booking.slot_id, status=Slot.Status.OPEN).update(
+        status=Slot.Status.WITHDRAWN
+    )
     for request in rows:
         if request.person_id == booking.cancelled_by_id:
             request.status = Status.WITHDRAWN
@@ -241,25 +234,3 @@ def booking_cancelled(booking: Booking, *, now: datetime | None = None) -> list[
     if back:
         queue_matcher_run()
     return back
-
-
-def queue_matcher_run() -> None:
-    """Queue one matcher run after the current transaction commits.
-
-    A burst of requests queues one run: the flag is cleared when the run
-    starts, so a request committed during a run queues the next one. Beat
-    runs the matcher every minute anyway, so a lost message costs a minute.
-    """
-
-    def send() -> None:
-        from .tasks import run_matcher
-
-        if not cache.add(RUN_QUEUED_KEY, 1, timeout=RUN_QUEUED_FOR):
-            return
-        try:
-            run_matcher.delay()
-        except Exception:
-            cache.delete(RUN_QUEUED_KEY)
-            logger.warning("Could not queue a matcher run; beat runs it", exc_info=True)
-
-    transaction.on_commit(send)

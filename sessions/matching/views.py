@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sessions.models import InterviewType
+from sessions.scheduling.models import InterviewType
 
 from . import selectors, services
 from .forms import PracticeForm

@@ -7,100 +7,278 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interviews', '0004_seed_rubrics'),
+        ("interviews", "0004_seed_rubrics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchRequest',
+            name="MatchRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interview_type', models.CharField(choices=[('system_design', 'System design'), ('behavioral', 'Behavioral'), ('coding', 'Coding'), ('compensation', 'Compensation negotiation')], max_length=20)),
-                ('role', models.CharField(choices=[('candidate', 'Be interviewed'), ('interviewer', 'Interview someone'), ('swap', 'Swap: we take turns')], max_length=12)),
-                ('either_role', models.BooleanField(default=False, help_text='Any role is fine when it finds a partner sooner.')),
-                ('level', models.CharField(choices=[('mid', 'Mid-level'), ('senior', 'Senior'), ('staff', 'Staff'), ('principal', 'Principal')], max_length=12)),
-                ('target_level', models.CharField(choices=[('mid', 'Mid-level'), ('senior', 'Senior'), ('staff', 'Staff'), ('principal', 'Principal')], max_length=12)),
-                ('minutes', models.PositiveSmallIntegerField(help_text='Length of one round; a swap is two.')),
-                ('status', models.CharField(choices=[('waiting', 'Waiting for a partner'), ('matched', 'Matched'), ('expired', 'Expired'), ('withdrawn', 'Withdrawn')], db_index=True, default='waiting', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('matched_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, help_text='When it was withdrawn or expired.', null=True)),
-                ('rematch_since', models.DateTimeField(blank=True, null=True)),
-                ('booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='match_requests', to='interviews.booking')),
-                ('cancelled_booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interviews.booking')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "interview_type",
+                    models.CharField(
+                        choices=[
+                            ("system_design", "System design"),
+                            ("behavioral", "Behavioral"),
+                            ("coding", "Coding"),
+                            ("compensation", "Compensation negotiation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "Be interviewed"),
+                            ("interviewer", "Interview someone"),
+                            ("swap", "Swap: we take turns"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "either_role",
+                    models.BooleanField(
+                        default=False, help_text="Any role is fine when it finds a partner sooner."
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("mid", "Mid-level"),
+                            ("senior", "Senior"),
+                            ("staff", "Staff"),
+                            ("principal", "Principal"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "target_level",
+                    models.CharField(
+                        choices=[
+                            ("mid", "Mid-level"),
+                            ("senior", "Senior"),
+                            ("staff", "Staff"),
+                            ("principal", "Principal"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "minutes",
+                    models.PositiveSmallIntegerField(
+                        help_text="Length of one round; a swap is two."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for a partner"),
+                            ("matched", "Matched"),
+                            ("expired", "Expired"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("matched_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "closed_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When it was withdrawn or expired.", null=True
+                    ),
+                ),
+                ("rematch_since", models.DateTimeField(blank=True, null=True)),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="match_requests",
+                        to="interviews.booking",
+                    ),
+                ),
+                (
+                    "cancelled_booking",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="interviews.booking",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='MatchWindow',
+            name="MatchWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='interviews.matchrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="interviews.matchrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['request', 'starts_at'],
+                "ordering": ["request", "starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='MatchBlock',
+            name="MatchBlock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('blocked', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('blocker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_blocks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "blocked",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "blocker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_blocks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('blocker', 'blocked'), name='matchblock_once'), models.CheckConstraint(condition=models.Q(('blocker', models.F('blocked')), _negated=True), name='matchblock_not_self')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("blocker", "blocked"), name="matchblock_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("blocker", models.F("blocked")), _negated=True),
+                        name="matchblock_not_self",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='matchrequest',
-            index=models.Index(condition=models.Q(('status', 'waiting')), fields=['expires_at'], name='matchrequest_waiting_expiry'),
+            model_name="matchrequest",
+            index=models.Index(
+                condition=models.Q(("status", "waiting")),
+                fields=["expires_at"],
+                name="matchrequest_waiting_expiry",
+            ),
         ),
         migrations.AddIndex(
-            model_name='matchrequest',
-            index=models.Index(fields=['person', 'status'], name='matchrequest_person_status'),
+            model_name="matchrequest",
+            index=models.Index(fields=["person", "status"], name="matchrequest_person_status"),
         ),
         migrations.AddConstraint(
-            model_name='matchrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['waiting', 'matched', 'expired', 'withdrawn'])), name='matchrequest_status_known'),
+            model_name="matchrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["waiting", "matched", "expired", "withdrawn"])),
+                name="matchrequest_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['candidate', 'interviewer', 'swap'])), name='matchrequest_role_known'),
+            model_name="matchrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["candidate", "interviewer", "swap"])),
+                name="matchrequest_role_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__in', [30, 45, 60, 75, 90])), name='matchrequest_minutes_allowed'),
+            model_name="matchrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("minutes__in", [30, 45, 60, 75, 90])),
+                name="matchrequest_minutes_allowed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'matched'), _negated=True), ('matched_at__isnull', False), _connector='OR'), name='matchrequest_matched_has_time'),
+            model_name="matchrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "matched"), _negated=True),
+                    ("matched_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="matchrequest_matched_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waiting'), _negated=True), ('booking__isnull', True), _connector='OR'), name='matchrequest_waiting_has_no_booking'),
+            model_name="matchrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "waiting"), _negated=True),
+                    ("booking__isnull", True),
+                    _connector="OR",
+                ),
+                name="matchrequest_waiting_has_no_booking",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['waiting', 'matched']), ('closed_at__isnull', False), _connector='OR'), name='matchrequest_closed_has_time'),
+            model_name="matchrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["waiting", "matched"]),
+                    ("closed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="matchrequest_closed_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('booking__isnull', False)), fields=('booking', 'person'), name='matchrequest_one_per_person_per_booking'),
+            model_name="matchrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("booking__isnull", False)),
+                fields=("booking", "person"),
+                name="matchrequest_one_per_person_per_booking",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='matchwindow_ends_after_start'),
+            model_name="matchwindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="matchwindow_ends_after_start",
+            ),
         ),
     ]

@@ -20,7 +20,7 @@ from sessions.matching.models import MatchRequest
 from sessions.models import Booking
 from tests.browser_support import person, shown
 from tests.factories import PASSWORD
-from tests.sessions.notifications_support import embedded_worker
+from tests.sessions.notifications.notifications_support import embedded_worker
 
 pytestmark = [
     pytest.mark.browser,

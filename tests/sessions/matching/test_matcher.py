@@ -5,11 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-import sessions.matching.receivers  # noqa: F401  (connects the rematch receivers)
 from sessions.matching import matcher, rules, services
 from sessions.matching.models import MatchRequest
 from sessions.models import Booking, BookingParticipant, Reminder, Slot
-from sessions.services import accept_reschedule, cancel_booking, propose_reschedule
+from sessions.scheduling.services import accept_reschedule, cancel_booking, propose_reschedule
 from tests.factories import UserFactory, make_booking
 from tests.sessions.matching.matching_support import ask
 

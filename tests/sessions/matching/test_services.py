@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from sessions.matching import services
+from sessions.matching import matcher, services
 from sessions.matching.models import MatchBlock, MatchRequest, MatchWindow
 from tests.factories import UserFactory
 from tests.sessions.matching.matching_support import ask
@@ -155,9 +155,9 @@ def test_a_request_expires_when_its_last_window_has_passed(ben):
         ],
     )
     last_end = datetime(2026, 3, 7, 19, tzinfo=UTC)
-    assert services.expire_requests(now=last_end - timedelta(seconds=1)) == 0
-    assert services.expire_requests(now=last_end) == 1
-    assert services.expire_requests(now=last_end) == 0
+    assert matcher.expire_requests(now=last_end - timedelta(seconds=1)) == 0
+    assert matcher.expire_requests(now=last_end) == 1
+    assert matcher.expire_requests(now=last_end) == 0
     request.refresh_from_db()
     assert (request.status, request.closed_at) == ("expired", last_end)
 

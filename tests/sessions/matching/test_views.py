@@ -1,15 +1,14 @@
 """Practice now and My requests: personas, methods, side effects, local times."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-import sessions.matching.receivers  # noqa: F401  (connects the rematch receivers)
 from sessions.matching import matcher
 from sessions.matching.models import MatchBlock, MatchRequest
-from sessions.services import cancel_booking
+from sessions.scheduling.services import cancel_booking
 from tests.factories import UserFactory
 from tests.sessions.matching.matching_support import ask
 

@@ -16,7 +16,7 @@ import time_machine
 from accounts.models import Profile, User
 from sessions.matching import matcher, rules
 from sessions.matching.models import MatchRequest, MatchWindow
-from sessions.models import Booking
+from sessions.scheduling.models import Booking
 
 pytestmark = pytest.mark.bench
 
@@ -92,9 +92,9 @@ def test_ten_thousand_open_requests_matched_by_one_worker():
         planned = rules.match(pool)
         plan_s = time.perf_counter() - started
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run = matcher.run(now=NOW)
-        run_s = time.perf_counter() - started
+        run_s, run_cpu = time.perf_counter() - started, time.process_time() - cpu
 
     booked = Booking.objects.count()
     assert run.booked == booked == MatchRequest.objects.filter(status="matched").count() // 2
@@ -111,6 +111,7 @@ def test_ten_thousand_open_requests_matched_by_one_worker():
     )
     print(  # noqa: T201
         f"\nBENCH matching run: {run.booked} bookings in {run_s:.1f} s = "
-        f"{1000 * run_s / max(run.booked, 1):.1f} ms a booking; plan {plan_s:.1f} s"
+        f"{1000 * run_s / max(run.booked, 1):.1f} ms a booking; plan {plan_s:.1f} s; "
+        f"worker CPU {run_cpu:.1f} s (wall time includes PostgreSQL and a shared machine)"
     )
     assert len(planned) >= len(naive)

@@ -1,6 +1,6 @@
 """Practice now and My requests: personas, methods, side effects, local times."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -228,3 +228,24 @@ class TestBlock:
         client.force_login(staff)
         response = client.get(reverse("admin:interviews_matchrequest_changelist"))
         assert response.status_code == 200 and "ben@example.com" in response.content.decode()
+
+
+class TestDashboard:
+    def test_the_dashboard_shows_the_median_time_to_a_match(self, client, ben, ada):
+        earlier = NOW - timedelta(hours=3, minutes=5)
+        ask(
+            ben,
+            role="interviewer",
+            windows=[(datetime(2026, 3, 6, 9), datetime(2026, 3, 6, 12))],
+            now=earlier,
+        )
+        ask(ada, windows=[(datetime(2026, 3, 6, 18), datetime(2026, 3, 6, 21))], now=NOW)
+        matcher.run(now=NOW)
+        client.force_login(ben)
+        page = client.get(reverse("sessions:dashboard")).content.decode()
+        assert "Your median time to a match</dt><dd>3 h 05 min" in page
+        # Everyone's: Ben waited 3 h 05 min and Ada nothing; the median lies between.
+        assert "Everyone's, last 30 days</dt><dd>1 h 32 min" in page
+        client.force_login(UserFactory())
+        page = client.get(reverse("sessions:dashboard")).content.decode()
+        assert "Your median time to a match</dt><dd>no matches yet" in page

@@ -171,3 +171,10 @@ def test_blocking_is_once_per_pair_and_never_oneself(ben):
         services.block(by=ben, other=ben)
     assert services.unblock(by=ben, other=other) == 1
     assert not MatchBlock.objects.exists()
+
+
+def test_round_lengths_are_the_same_as_for_a_published_slot():
+    from sessions.matching.models import ROUND_MINUTES
+    from sessions.scheduling.services import ROUND_MINUTES as SLOT_ROUND_MINUTES
+
+    assert ROUND_MINUTES == SLOT_ROUND_MINUTES

@@ -131,9 +131,6 @@ class PracticeForm(forms.Form):
     def checked(self) -> set[str]:
         return set(self.data.getlist("cells")) if self.is_bound else set()
 
-    def clean_minutes(self) -> int | None:
-        return self.cleaned_data.get("minutes")
-
     def clean(self):
         data = super().clean()
         if data.get("minutes") is None and data.get("interview_type"):

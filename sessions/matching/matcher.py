@@ -154,7 +154,7 @@ def book_pairing(pairing: rules.Pairing, *, now: datetime) -> Booking | None:
     with transaction.atomic():
         claimed = {
             r.pk: r
-            for r in MatchRequest.objects.select_for_update(skip_locked=True)
+            for r in MatchRequest.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=[pairing.first, pairing.second], status=Status.WAITING)
             .select_related("person")
         }

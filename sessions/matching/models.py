@@ -32,8 +32,6 @@ class MatchRequest(models.Model):
         EXPIRED = "expired", "Expired"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    OPEN_STATUSES = (Status.WAITING,)
-
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_requests"
     )

@@ -90,7 +90,9 @@ def test_los_angeles_and_berlin_are_paired_and_meet_in_the_room(browser, live_se
             browser, live_server, ada, BERLIN, viewport={"width": 390, "height": 844}
         )
         ada_page.get_by_text("Menu").click()
-        ada_page.get_by_role("link", name="Practice now").click()
+        ada_page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Practice now"
+        ).click()
         assert ada_page.evaluate("document.documentElement.scrollWidth") <= 390
         ask_for_practice(ada_page, live_server, role="Be interviewed", hours=hours[:2], zone=BERLIN)
         assert ada_page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -24,6 +24,7 @@ from tests.sessions.notifications.notifications_support import embedded_worker
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.clock,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.timeout(240),
 ]

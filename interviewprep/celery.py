@@ -23,6 +23,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Pairs the Practice now pool; a run also follows every new request.
+    "run-matcher": {
+        "task": "sessions.tasks.run_matcher",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     "complete-finished-bookings": {
         "task": "sessions.tasks.complete_finished_bookings",
         "schedule": crontab(minute="*/5"),

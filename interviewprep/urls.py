@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("sessions.grading.urls")),
     path("", include("sessions.notifications.urls")),
+    path("", include("sessions.matching.urls")),
     path("playbook/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,9 +16,12 @@ class InterviewsConfig(AppConfig):
         # connects first, so the peer's cancellation notice exists before
         # notifications cancels the leaver's own pending emails.
         from sessions.grading import receivers as grading_receivers
+        from sessions.matching import receivers as matching_receivers
         from sessions.notifications import receivers
         from sessions.scheduling import receivers as scheduling_receivers
 
         scheduling_receivers.connect()
         grading_receivers.connect()
         receivers.connect()
+        # Practice now puts a cancelled pairing's other side back in line.
+        matching_receivers.connect()

@@ -16,6 +16,7 @@ from sessions.grading.models import (
     Score,
     Scorecard,
 )
+from sessions.matching.models import MatchBlock, MatchRequest, MatchWindow
 from sessions.notifications.models import Reminder
 from sessions.scheduling.models import (
     DEFAULT_MINUTES,
@@ -39,6 +40,9 @@ __all__ = [
     "InterviewType",
     "InterviewerRating",
     "LevelAnchor",
+    "MatchBlock",
+    "MatchRequest",
+    "MatchWindow",
     "PlaybookSection",
     "Question",
     "Recommendation",

@@ -2,7 +2,8 @@
 domain's tasks so workers register them. The registered names stay
 "sessions.tasks.<name>" (see the `name=` of each task)."""
 
+from sessions.matching.tasks import run_matcher
 from sessions.notifications.tasks import send_due_reminders, send_reminder
 from sessions.scheduling.tasks import complete_finished_bookings
 
-__all__ = ["complete_finished_bookings", "send_due_reminders", "send_reminder"]
+__all__ = ["complete_finished_bookings", "run_matcher", "send_due_reminders", "send_reminder"]

@@ -1,1 +1,1 @@
-"""Match requests and the matcher that pairs people for mock interviews."""
+"""Practice now: match requests and the matcher that pairs them into bookings."""

@@ -8,8 +8,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("sessions.urls")),
-    path("", include("sessions.grading_urls")),
-    path("", include("sessions.notification_urls")),
+    path("", include("sessions.grading.urls")),
+    path("", include("sessions.notifications.urls")),
     path("playbook/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]

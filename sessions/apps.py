@@ -8,3 +8,10 @@ class InterviewsConfig(AppConfig):
     label = "interviews"
     verbose_name = "Mock interviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Scheduling and grading announce changes with signals; notifications
+        # turn them into outbox rows.
+        from sessions.notifications import receivers
+
+        receivers.connect()

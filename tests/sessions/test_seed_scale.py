@@ -8,8 +8,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from sessions.grading import revealed_scorecards_for
-from sessions.models import Booking, BookingParticipant, Reminder, Slot
+from sessions.grading.selectors import revealed_scorecards_for
+from sessions.notifications.models import Reminder
+from sessions.scheduling.models import Booking, BookingParticipant, Slot
 
 pytestmark = pytest.mark.django_db
 

@@ -41,20 +41,16 @@ from django.utils import timezone
 
 from accounts.models import Level, Profile, User
 from payments.models import PLAYBOOK_SLUG, Order, Product
-from sessions.models import (
+from sessions.grading.models import Dimension, InterviewerRating, Rubric, Score, Scorecard
+from sessions.notifications.models import Reminder
+from sessions.scheduling.models import (
     DEFAULT_MINUTES,
     Booking,
     BookingParticipant,
-    Dimension,
     HostRole,
-    InterviewerRating,
     InterviewType,
     Question,
-    Reminder,
     Round,
-    Rubric,
-    Score,
-    Scorecard,
     Slot,
 )
 

@@ -1,0 +1,1 @@
+"""The live interview room: Channels consumer, routing and shared-document storage."""

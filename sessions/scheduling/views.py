@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +26,38 @@ from .models import Booking, InterviewType, RescheduleRequest, Slot
 from .phases import round_window
 
 SLOTS_PER_PAGE = 20
+# The find page counts matches up to here and then says "200+": counting every
+# open slot that passes the busy checks would cost more than the page itself.
+SLOTS_COUNTED = 200
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `cap` + 1 rows (read "200+").
+
+    `counted` is the queryset to count (the listed one without its per-row
+    annotations); the pages beyond the cap are not offered.
+    """
+
+    def __init__(self, object_list, per_page: int, *, cap: int, counted=None) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        self.counted = object_list if counted is None else counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-min(self.count, self.cap) // self.per_page))
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.cap}+" if self.is_capped else str(self.count)
 
 
 # --- Finding and publishing ---------------------------------------------------------
@@ -35,10 +68,11 @@ SLOTS_PER_PAGE = 20
 def find_slots(request: HttpRequest) -> HttpResponse:
     form = SlotFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    slots = grading_selectors.with_host_record(
-        selectors.open_slots_for(viewer=request.user, **filters)
+    slots = selectors.open_slots_for(viewer=request.user, **filters)
+    paginator = CappedPaginator(
+        grading_selectors.with_host_record(slots), SLOTS_PER_PAGE, cap=SLOTS_COUNTED, counted=slots
     )
-    page = Paginator(slots, SLOTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
     for slot in page:
         slot.rating = grading_selectors.host_rating(slot)
     query = request.GET.copy()

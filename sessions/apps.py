@@ -13,5 +13,8 @@ class InterviewsConfig(AppConfig):
         # Scheduling and grading announce changes with signals; notifications
         # turn them into outbox rows.
         from sessions.notifications import receivers
+        from sessions.scheduling import calendar
 
         receivers.connect()
+        # A cached calendar feed is forgotten when its person's bookings change.
+        calendar.connect_receivers()

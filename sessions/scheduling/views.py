@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
-from django.views.decorators.cache import never_cache
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Profile
@@ -20,7 +21,7 @@ from sessions.grading import selectors as grading_selectors
 
 from . import selectors, services
 from .access import booking_for, own_slot, reschedule_for, show_error
-from .calendar import build_feed, build_ics
+from .calendar import build_ics, cached_feed
 from .forms import CancelForm, PublishForm, RescheduleForm, SlotFilterForm
 from .models import Booking, InterviewType, RescheduleRequest, Slot
 from .phases import round_window
@@ -305,12 +306,24 @@ def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _calendar_response(build_ics(booking), f"interview-{booking.pk}.ics")
 
 
-@never_cache
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    # The secret token is the credential: calendar apps can't log in.
-    profile = get_object_or_404(Profile.objects.select_related("user"), calendar_token=token)
-    return _calendar_response(build_feed(profile.user))
+    """The subscribed feed: built once per change, and 304 Not Modified on a repeat poll.
+
+    The secret token is the credential (calendar apps can't log in), so the
+    response is private and revalidated on every poll (ETag, Last-Modified).
+    """
+    profile = get_object_or_404(Profile.objects.only("user_id"), calendar_token=token)
+    feed = cached_feed(profile.user_id)
+    response = get_conditional_response(
+        request, etag=feed.etag, last_modified=int(feed.last_modified)
+    )
+    if response is None:
+        response = _calendar_response(feed.body)
+    response["ETag"] = feed.etag
+    response["Last-Modified"] = http_date(feed.last_modified)
+    patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    return response
 
 
 # --- My interviews ----------------------------------------------------------------

@@ -27,6 +27,9 @@ from .models import Booking, InterviewType, RescheduleRequest, Slot
 from .phases import round_window
 
 SLOTS_PER_PAGE = 20
+# My interviews lists this many past and cancelled interviews and scorecards to
+# write at a time, however long a person's history is.
+LIST_SHOWN = 10
 # The find page counts matches up to here and then says "200+": counting every
 # open slot that passes the busy checks would cost more than the page itself.
 SLOTS_COUNTED = 200
@@ -332,7 +335,19 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_interviews(request: HttpRequest) -> HttpResponse:
+    """Upcoming interviews in full; past ones LIST_SHOWN at a time (?past=2 for older)."""
     user, now = request.user, timezone.now()
+    try:
+        past_page = max(1, min(int(request.GET.get("past", 1)), 1000))
+    except ValueError:
+        past_page = 1
+    offset = (past_page - 1) * LIST_SHOWN
+    # One row more than shown says whether there is more.
+    past = list(selectors.past_bookings(user, now=now)[offset : offset + LIST_SHOWN + 1])
+    cancelled = list(selectors.cancelled_bookings(user)[: LIST_SHOWN + 1])
+    feedback_rounds = list(
+        grading_selectors.rounds_needing_feedback(user, now=now)[: LIST_SHOWN + 1]
+    )
     upcoming = list(selectors.upcoming_bookings(user, now=now))
     incoming = list(
         RescheduleRequest.objects.filter(
@@ -349,9 +364,14 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": upcoming,
             "incoming": incoming,
-            "feedback_rounds": grading_selectors.rounds_needing_feedback(user, now=now),
-            "past": selectors.past_bookings(user, now=now)[:50],
-            "cancelled": selectors.cancelled_bookings(user)[:50],
+            "feedback_rounds": feedback_rounds[:LIST_SHOWN],
+            "more_feedback": len(feedback_rounds) > LIST_SHOWN,
+            "past": past[:LIST_SHOWN],
+            "past_page": past_page,
+            "older_past": past_page + 1 if len(past) > LIST_SHOWN else None,
+            "newer_past": past_page - 1 if past_page > 1 else None,
+            "cancelled": cancelled[:LIST_SHOWN],
+            "more_cancelled": len(cancelled) > LIST_SHOWN,
             "open_slots": selectors.open_slots_of(user, now=now),
             "now": now,
         },

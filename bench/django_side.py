@@ -175,7 +175,44 @@ def deliver(count: str = "10000", timeout: str = "300") -> dict:
     }
 
 
+def inprocess(persona_json: str, repeats: str = "40") -> dict:
+    """Each page served in this process: median wall and CPU ms, SQL ms and queries.
+
+    A view of the cost that a busy machine distorts less than throughput: CPU
+    time counts only while this process runs, and SQL time is what the
+    database took for the page's queries.
+    """
+    info = json.loads(persona_json)
+    user = User.objects.get(email=PERSONA_EMAIL)
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(user)
+    anonymous = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    results = {}
+    for key, path, auth in info["pages"]:
+        c = client if auth else anonymous
+        for _ in range(3):
+            response = c.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        walls, cpus = [], []
+        for _ in range(int(repeats)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            c.get(path)
+            cpus.append((time.process_time() - cpu) * 1000)
+            walls.append((time.perf_counter() - wall) * 1000)
+        with CaptureQueriesContext(connection) as captured:
+            c.get(path)
+        results[key] = {
+            "wall_ms": statistics.median(walls),
+            "cpu_ms": statistics.median(cpus),
+            "sql_ms": sum(float(q["time"]) for q in captured.captured_queries) * 1000,
+            "queries": len(captured.captured_queries),
+        }
+    return results
+
+
 if __name__ == "__main__":
     step, *args = sys.argv[1:]
-    result = {"persona": persona, "sweep": sweep, "deliver": deliver}[step](*args)
+    steps = {"persona": persona, "sweep": sweep, "deliver": deliver, "inprocess": inprocess}
+    result = steps[step](*args)
     print(json.dumps(result, default=str))  # noqa: T201

@@ -366,6 +366,21 @@ class Bench:
         only = set(self.args.pages.split(",")) if self.args.pages else None
         for scale in scales:
             info = self.prepare(scale)
+            if self.args.inprocess_only:
+                self.manage(scale, "collectstatic", "--noinput", "-v0")
+                flush_redis(self.args.redis_url, self.args.redis_db)
+                persona = self.django(scale, "persona")
+                listed = [
+                    [page["key"], page["path"], page["auth"]]
+                    for page in page_list(persona)
+                    if not page.get("webhook") and not page.get("conditional")
+                ]
+                info["inprocess"] = self.django(
+                    scale, "inprocess", json.dumps({"pages": listed}), "40"
+                )
+                info["pages"] = {}
+                self.results["scales"][scale] = info
+                continue
             server = self.serve(scale)
             try:
                 persona = self.django(scale, "persona")
@@ -382,6 +397,18 @@ class Bench:
                     )
             finally:
                 stop(server)
+            if not self.args.no_inprocess:
+                log(f"[{scale}] serving each page in one process (wall, CPU and SQL time)")
+                listed = [
+                    [page["key"], page["path"], page["auth"]]
+                    for page in page_list(persona)
+                    if not page.get("webhook")
+                    and not page.get("conditional")
+                    and (not only or page["key"] in only or page["key"].startswith("floor"))
+                ]
+                info["inprocess"] = self.django(
+                    scale, "inprocess", json.dumps({"pages": listed}), "40"
+                )
             info["pages"] = pages
             info["load_during_run"] = os.getloadavg()
             if scale == "large" and not self.args.no_reminders:
@@ -394,6 +421,8 @@ class Bench:
         rows = []
         for info in scales.values():
             pages = info["pages"]
+            if not pages:
+                continue
             floor, anon = pages["floor_auth"], pages["floor_anon"]
             for r in pages.values():
                 r["share_of_floor"] = r["rps"] / floor["rps"]
@@ -411,6 +440,8 @@ class Bench:
         rows.append(header)
         rows.append("-" * len(header))
         for scale, info in scales.items():
+            if not info["pages"]:
+                continue
             for key, r in info["pages"].items():
                 flat = r.get("large_vs_small")
                 ok = ""
@@ -431,6 +462,22 @@ class Bench:
                 f"{scale:<6} logged-in floor / anonymous floor = {info['floor_auth_vs_anon']:.3f}"
                 f" (target >= {FLOOR_TARGET}); load average {info['load_during_run'][0]:.2f}"
             )
+        for scale, info in scales.items():
+            inproc = info.get("inprocess")
+            if not inproc:
+                continue
+            floor = inproc["floor_auth"]
+            rows.append("")
+            rows.append(
+                f"{scale:<6} {'in one process':<28} {'wall ms':>8} {'CPU ms':>8} {'SQL ms':>8} "
+                f"{'queries':>8} {'CPU/floor':>9}"
+            )
+            for key, r in inproc.items():
+                rows.append(
+                    f"{scale:<6} {key:<28} {r['wall_ms']:8.2f} {r['cpu_ms']:8.2f} "
+                    f"{r['sql_ms']:8.2f} {r['queries']:8d} {r['cpu_ms'] / floor['cpu_ms']:9.2f}"
+                )
+        rows.append("")
         for scale, info in scales.items():
             rem = info.get("reminders")
             if not rem:
@@ -539,6 +586,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="keep databases already seeded")
     parser.add_argument("--no-reminders", action="store_true")
+    parser.add_argument("--no-inprocess", action="store_true", help="skip the in-process timings")
+    parser.add_argument(
+        "--inprocess-only", action="store_true", help="only the in-process timings, no server"
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
     Bench(args).run()

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from django.core import mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from sessions.grading.models import Scorecard
-from sessions.scheduling.models import Booking
+from sessions.scheduling.models import Booking, Round
 
 from . import emails
 from .models import Reminder
@@ -235,7 +235,14 @@ def deliver_batch(*, ids: list[int], lease: datetime, now: datetime) -> int:
     reminders = list(
         Reminder.objects.select_related(
             "booking__host__profile", "booking__guest__profile", "recipient__profile"
-        ).filter(pk__in=ids, status=Status.SENDING, claimed_until=lease)
+        )
+        .prefetch_related(
+            Prefetch(
+                "booking__rounds",
+                queryset=Round.objects.select_related("interviewer__profile", "candidate__profile"),
+            )
+        )
+        .filter(pk__in=ids, status=Status.SENDING, claimed_until=lease)
     )
     outcomes: dict[tuple[str, str], list[int]] = {}
     ready = []

@@ -66,12 +66,19 @@ pytest: install-dev
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(PY) -m pytest $(ARGS)
 
+# Benchmarks (not part of `make test`): the in-process pytest benchmarks, then the
+# load bench (bench/run.py: seeded small and large sets, gunicorn on production
+# settings, wrk) that prints a table and writes bench/results.json.
+BENCH_ARGS ?=
 bench: install-dev
 	@set -euo pipefail; \
+	command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }; \
 	eval "$$(bash scripts/test-services.sh)"; \
 	trap 'bash scripts/test-services.sh stop' EXIT; \
 	$(MAKE) --no-print-directory pytest TEST_PG_URL="$$TEST_PG_URL" TEST_REDIS_URL="$$TEST_REDIS_URL" \
-	  TEST_DB_NAME=$(TEST_DB_NAME)_bench ARGS="tests/bench -m bench -q -s -p no:cacheprovider" | grep -E "^BENCH|passed|failed"
+	  TEST_DB_NAME=$(TEST_DB_NAME)_bench ARGS="tests/bench -m bench -q -s -p no:cacheprovider" | grep -E "^BENCH|passed|failed"; \
+	$(PY) bench/run.py --pg-url "$$TEST_PG_URL" --redis-url "$$TEST_REDIS_URL" \
+	  --redis-db $(TEST_REDIS_DB) --prefix $(TEST_DB_NAME)_bench $(BENCH_ARGS)
 
 # The tests marked `clock` run once per instant of CLOCK_INSTANTS, with the
 # wall clock of Python and of the browser pinned there (PIN_NOW, see

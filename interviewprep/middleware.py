@@ -1,8 +1,32 @@
-"""Project-wide response headers that no single app owns."""
+"""Middleware of the project as a whole: liveness and headers that no single app owns."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+HEALTHZ_PATH = "/healthz"
+
+
+class HealthCheckMiddleware:
+    """Answer ``GET /healthz`` with 200 "ok" before anything else runs.
+
+    Liveness for load balancers: first in MIDDLEWARE, so the request touches
+    no session, no database, no cache and no host check (a balancer probes by
+    IP address), and is not redirected to HTTPS. It says the process serves
+    requests, nothing about the services behind it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == HEALTHZ_PATH and request.method in ("GET", "HEAD"):
+            response = HttpResponse(b"ok", content_type="text/plain")
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
 
 
 class NoStorePersonalPagesMiddleware:
@@ -16,7 +40,7 @@ class NoStorePersonalPagesMiddleware:
     default caching.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.prefixes = tuple(settings.NO_STORE_PATH_PREFIXES)
 

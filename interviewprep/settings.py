@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers before any session, database or host check.
+    "interviewprep.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -171,6 +173,10 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# Sessions are read from the cache (Redis in production, the file cache in the
+# embedded default) and written through to the database: a signed-in request
+# reads no session row, and a flushed cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -220,9 +226,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth and allauth -----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, whose get_user loads the profile in the same query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,6 +18,7 @@ class InterviewsConfig(AppConfig):
         from sessions.grading import receivers as grading_receivers
         from sessions.matching import receivers as matching_receivers
         from sessions.notifications import receivers
+        from sessions.scheduling import calendar
         from sessions.scheduling import receivers as scheduling_receivers
 
         scheduling_receivers.connect()
@@ -25,3 +26,5 @@ class InterviewsConfig(AppConfig):
         receivers.connect()
         # Practice now puts a cancelled pairing's other side back in line.
         matching_receivers.connect()
+        # A cached calendar feed is forgotten when its person's bookings change.
+        calendar.connect_receivers()

@@ -50,3 +50,37 @@ def localize(*, day: date, at: time, zone: ZoneInfo) -> datetime:
         "Pick a time that happens only once.",
         code="ambiguous_time",
     )
+
+
+def local_hours_as_utc_ranges(
+    *, zone: ZoneInfo, hours: list[tuple[int, int]], first_day: date, last_day: date
+) -> list[tuple[datetime, datetime]]:
+    """The UTC moments whose local hour in `zone` falls in `hours`, as [start, end) ranges.
+
+    `hours` holds (start, end) local hours, end exclusive; an end at or before
+    the start wraps past midnight (22, 6 is 22:00–06:00 the next morning). The
+    ranges cover every local day from `first_day` to `last_day` inclusive,
+    merged where they touch, in order. Each boundary is the wall-clock hour on
+    that very day, so days when the clocks change get their own length (a
+    night is 7 or 9 hours long then). A range on a column such as
+    `starts_at` can be served by an index, unlike the local hour of each row.
+    Boundaries are whole hours away from the usual 00:00–03:00 change times;
+    in a zone that changes clocks at a boundary hour, the first offset wins.
+    """
+    ranges = []
+    day = first_day
+    while day <= last_day:
+        for start_hour, end_hour in hours:
+            end_day = day if end_hour > start_hour else day + timedelta(days=1)
+            start = datetime.combine(day, time(start_hour), tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(end_day, time(end_hour), tzinfo=zone).astimezone(UTC)
+            ranges.append((start, end))
+        day += timedelta(days=1)
+    ranges.sort()
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

@@ -5,16 +5,20 @@ Every list is one query however many sessions a person has had; the
 constant query count is asserted in tests/sessions/test_dashboard_queries.py.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from sessions.scheduling.models import Booking, HostRole, InterviewType
@@ -157,6 +161,44 @@ def _upcoming(user, now: datetime) -> list[dict]:
     return items
 
 
+# Drawn charts are kept this long per person and data; new data makes a new key.
+CHARTS_CACHE_SECONDS = 24 * 3600
+
+
+def _charts(
+    user, trends: list[DimensionTrend], clarifying: list[tuple[datetime, Decimal]]
+) -> tuple[list[charts.Chart], charts.Chart | None, SafeString]:
+    """The person's charts and their HTML, drawn once per set of revealed scores.
+
+    The cache key is a digest of everything drawn: the points, the dimension
+    names and the zone the dates are shown in. A newly revealed scorecard, a
+    renamed dimension or a move to another zone draws them afresh.
+    """
+    zone = timezone.get_current_timezone_name()
+    drawn = repr(
+        (
+            zone,
+            [(t.interview_type, t.key, t.name, t.order, t.points) for t in trends],
+            clarifying,
+        )
+    )
+    key = f"dashboard-charts:{user.pk}:{hashlib.sha256(drawn.encode()).hexdigest()}"
+    cached = cache.get(key)
+    if cached is None:
+        score_charts = _score_charts(trends)
+        clarifying_chart = _clarifying_chart(clarifying)
+        every = score_charts + ([clarifying_chart] if clarifying_chart else [])
+        html = mark_safe(  # noqa: S308 (rendered by the template engine, which escapes)
+            "".join(
+                render_to_string("sessions/grading/_chart.html", {"chart": chart})
+                for chart in every
+            )
+        )
+        cached = (score_charts, clarifying_chart, html)
+        cache.set(key, cached, CHARTS_CACHE_SECONDS)
+    return cached
+
+
 def progress_for(user, *, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     trends = _trends(user, now)
@@ -173,16 +215,17 @@ def progress_for(user, *, now: datetime | None = None) -> dict:
     strongest = min(trends, key=lambda t: (-t.recent_average, t.sort_key), default=None)
     if weakest and strongest and weakest.recent_average == strongest.recent_average:
         strongest = None  # every dimension level: nothing stands out
+    clarifying = [
+        (ended, minutes)
+        for kind, ended, minutes in summary
+        if kind == InterviewType.SYSTEM_DESIGN and minutes is not None
+    ]
+    score_charts, clarifying_chart, charts_html = _charts(user, trends, clarifying)
     return {
         "now": now,
-        "charts": _score_charts(trends),
-        "clarifying_chart": _clarifying_chart(
-            [
-                (ended, minutes)
-                for kind, ended, minutes in summary
-                if kind == InterviewType.SYSTEM_DESIGN and minutes is not None
-            ]
-        ),
+        "charts": score_charts,
+        "clarifying_chart": clarifying_chart,
+        "charts_html": charts_html,
         "sessions_by_type": [
             {"label": InterviewType(t).label, "count": counts.get(t, 0)} for t in TYPE_ORDER
         ],

@@ -134,7 +134,10 @@ def _day_phrase(moment: datetime, now: datetime) -> str:
 
 def _roles(booking: Booking, recipient) -> list[dict]:
     """Who interviews whom, from the recipient's side, half by half in a swap."""
-    rounds = list(booking.rounds.select_related("interviewer__profile", "candidate__profile"))
+    if "rounds" in getattr(booking, "_prefetched_objects_cache", {}):
+        rounds = list(booking.rounds.all())  # loaded with the batch (see deliver_batch)
+    else:
+        rounds = list(booking.rounds.select_related("interviewer__profile", "candidate__profile"))
     half = (booking.ends_at - booking.starts_at) / 2
     roles = []
     for round_ in rounds:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from sessions.scheduling.models import Booking
@@ -53,7 +54,19 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            # The sweep's reads: pending rows by due time, claimed rows by lease end.
+            # Partial, so they hold the few live rows, not the sent history.
+            models.Index(
+                fields=["due_at"], condition=Q(status="pending"), name="reminder_pending_due"
+            ),
+            models.Index(
+                fields=["claimed_until"],
+                condition=Q(status="sending"),
+                name="reminder_sending_lease",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} (booking #{self.booking_id})"

@@ -11,11 +11,13 @@ claimed again once its lease runs out.
 import logging
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
+from django.core import mail
+from django.db import transaction
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from sessions.grading.models import Scorecard
-from sessions.scheduling.models import Booking
+from sessions.scheduling.models import Booking, Round
 
 from . import emails
 from .models import Reminder
@@ -30,10 +32,25 @@ logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 RETRY_BASE_DELAY = timedelta(minutes=1)
-SWEEP_LIMIT = 500
+# One sweep claims due rows in batches and sends each batch over one email
+# connection, until nothing is due or its time is up (under the beat's 55 s
+# expiry, so sweeps hardly ever overlap; when they do, the claim splits the work).
+BATCH_SIZE = 200
+SWEEP_BUDGET = timedelta(seconds=45)
+# The drop step looks only at rows due this recently: a 24-hour reminder of a
+# session that has started is at most a day past due by then. An older pending
+# row is dropped at send time instead (reason_not_to_send), with the same result.
+LATE_WINDOW = timedelta(hours=48)
 
 
 # --- Sending ---------------------------------------------------------------------
+
+
+def _claimable(now: datetime) -> Q:
+    """Due and pending, or claimed by a worker whose lease ran out."""
+    return Q(status=Status.PENDING, due_at__lte=now) | Q(
+        status=Status.SENDING, claimed_until__lt=now
+    )
 
 
 def claim_reminder(*, reminder_id: int, now: datetime) -> bool:
@@ -42,11 +59,8 @@ def claim_reminder(*, reminder_id: int, now: datetime) -> bool:
     One conditional UPDATE: PostgreSQL re-checks the WHERE clause of a row a
     concurrent UPDATE just changed, so of two claimers exactly one matches.
     """
-    claimable = Q(status=Status.PENDING, due_at__lte=now) | Q(
-        status=Status.SENDING, claimed_until__lt=now
-    )
     return bool(
-        Reminder.objects.filter(claimable, pk=reminder_id).update(
+        Reminder.objects.filter(_claimable(now), pk=reminder_id).update(
             status=Status.SENDING,
             claimed_until=now + CLAIM_LEASE,
             attempts=F("attempts") + 1,
@@ -145,47 +159,151 @@ def deliver_reminder(*, reminder_id: int, now: datetime | None = None) -> str | 
     try:
         emails.send_notification(reminder)
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.warning("Reminder %s attempt %s failed: %s", reminder.pk, reminder.attempts, error)
-        if reminder.attempts >= MAX_ATTEMPTS:
-            _finish(reminder, status=Status.FAILED, last_error=error)
-            return Status.FAILED
-        _finish(
-            reminder,
-            status=Status.PENDING,
-            last_error=error,
-            due_at=now + retry_delay(reminder.attempts),
-        )
-        return Status.PENDING
+        return _failed(reminder, exc, now)
 
     _finish(reminder, status=Status.SENT, sent_at=timezone.now())
     return Status.SENT
 
 
+def _failed(reminder: Reminder, exc: Exception, now: datetime) -> str:
+    """Record a failed send: retried later with a growing delay, or given up on."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    logger.warning("Reminder %s attempt %s failed: %s", reminder.pk, reminder.attempts, error)
+    if reminder.attempts >= MAX_ATTEMPTS:
+        _finish(reminder, status=Status.FAILED, last_error=error)
+        return Status.FAILED
+    _finish(
+        reminder,
+        status=Status.PENDING,
+        last_error=error,
+        due_at=now + retry_delay(reminder.attempts),
+    )
+    return Status.PENDING
+
+
 def reminders_due(now: datetime):
     """Rows a sweep should try: due and pending, or claimed by a worker that vanished."""
-    return Reminder.objects.filter(
-        Q(status=Status.PENDING, due_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
-    ).order_by("due_at", "pk")
+    return Reminder.objects.filter(_claimable(now)).order_by("due_at", "pk")
 
 
 def drop_late_reminders(now: datetime) -> int:
+    """Mark pending 24 h / 1 h reminders of sessions that have started as dropped.
+
+    Bounded to rows due within LATE_WINDOW, read through the partial index of
+    pending rows by due time: it never walks the sent history.
+    """
     return Reminder.objects.filter(
-        status=Status.PENDING, kind__in=list(REMINDER_OFFSETS), booking__starts_at__lte=now
+        status=Status.PENDING,
+        due_at__lte=now,
+        due_at__gt=now - LATE_WINDOW,
+        kind__in=list(REMINDER_OFFSETS),
+        booking__starts_at__lte=now,
     ).update(status=Status.DROPPED, last_error="The session had started before it was sent.")
 
 
-def send_due_reminders(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
-    """Send every due row this sweep can claim; returns how many it sent.
+def claim_batch(*, now: datetime, limit: int = BATCH_SIZE) -> tuple[list[int], datetime]:
+    """Claim up to `limit` due rows, oldest first; returns their ids and this claim's lease end.
 
-    Overlapping sweeps walk the same list and split it between them through
-    the claim; rows beyond `limit` wait for the next minute's sweep.
+    The rows are locked with SKIP LOCKED, so concurrent sweeps take disjoint
+    batches, and the UPDATE re-checks the claim condition, so no row is
+    claimed twice. The lease end identifies this claim when the batch finishes.
     """
-    fixed_now = now
-    drop_late_reminders(fixed_now or timezone.now())
-    ids = list(reminders_due(fixed_now or timezone.now()).values_list("pk", flat=True)[:limit])
+    lease = now + CLAIM_LEASE
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.filter(_claimable(now))
+            .order_by("due_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Reminder.objects.filter(_claimable(now), pk__in=ids).update(
+                status=Status.SENDING, claimed_until=lease, attempts=F("attempts") + 1
+            )
+    return ids, lease
+
+
+def deliver_batch(*, ids: list[int], lease: datetime, now: datetime) -> int:
+    """Send a claimed batch over one email connection; returns how many went out.
+
+    Each row is checked (reason_not_to_send) and rendered on its own; a row whose
+    email fails is retried later exactly like a single send, and each sent row is
+    marked as soon as its email is handed over. The skipped rows are written with
+    one UPDATE per outcome, fenced on this claim's lease end, so a worker whose
+    lease ran out and whose rows were claimed again changes nothing.
+    """
+    reminders = list(
+        Reminder.objects.select_related(
+            "booking__host__profile", "booking__guest__profile", "recipient__profile"
+        )
+        .prefetch_related(
+            Prefetch(
+                "booking__rounds",
+                queryset=Round.objects.select_related("interviewer__profile", "candidate__profile"),
+            )
+        )
+        .filter(pk__in=ids, status=Status.SENDING, claimed_until=lease)
+    )
+    outcomes: dict[tuple[str, str], list[int]] = {}
+    ready = []
+    for reminder in reminders:
+        if reminder.attempts > MAX_ATTEMPTS:
+            # Only a row whose workers kept dying gets here.
+            skip = (Status.FAILED, "Gave up: no worker finished it.")
+        else:
+            skip = reason_not_to_send(reminder, now)
+        if skip:
+            outcomes.setdefault(skip, []).append(reminder.pk)
+            continue
+        try:
+            ready.append((reminder, emails.build_message(reminder)))
+        except Exception as exc:
+            _failed(reminder, exc, now)
+    sent: list[int] = []
+    if ready:
+        connection = mail.get_connection()
+        try:
+            connection.open()
+        except Exception as exc:
+            for reminder, _ in ready:
+                _failed(reminder, exc, now)
+            ready = []
+        for reminder, message in ready:
+            message.connection = connection
+            try:
+                message.send(fail_silently=False)
+            except Exception as exc:
+                _failed(reminder, exc, now)
+            else:
+                # Marked at once: a worker killed later in the batch resends nothing.
+                if _finish(reminder, status=Status.SENT, sent_at=timezone.now()):
+                    sent.append(reminder.pk)
+        connection.close()
+    claimed = Reminder.objects.filter(status=Status.SENDING, claimed_until=lease)
+    for (status, reason), pks in outcomes.items():
+        claimed.filter(pk__in=pks).update(status=status, last_error=reason, claimed_until=None)
+    return len(sent)
+
+
+def send_due_reminders(
+    *, now: datetime | None = None, budget: timedelta = SWEEP_BUDGET, batch_size: int = BATCH_SIZE
+) -> int:
+    """Send every due row this sweep can claim within `budget`; returns how many it sent.
+
+    Batches are claimed one after another (see claim_batch), so overlapping
+    sweeps and workers split the due rows between them; rows left when the
+    budget runs out wait for the next minute's sweep. With `now` given, every
+    batch is judged at that moment (tests); otherwise at the clock's time.
+    """
+    started = timezone.now()
+    drop_late_reminders(now or started)
     sent = 0
-    for pk in ids:
-        if deliver_reminder(reminder_id=pk, now=fixed_now) == Status.SENT:
-            sent += 1
+    while True:
+        moment = now or timezone.now()
+        ids, lease = claim_batch(now=moment, limit=batch_size)
+        if not ids:
+            break
+        sent += deliver_batch(ids=ids, lease=lease, now=moment)
+        if timezone.now() - started >= budget:
+            break
     return sent

@@ -4,9 +4,16 @@ A booking keeps one UID for life; every change raises SEQUENCE, so calendar
 clients update the event they already have instead of adding a second one.
 """
 
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -17,6 +24,7 @@ PRODID = "-//interviewprep//mock interviews//EN"
 # Subscribed calendars keep cancelled events for a while so they disappear
 # from the subscriber's calendar instead of silently lingering.
 FEED_HISTORY = timedelta(days=60)
+FEED_FUTURE = timedelta(days=366)
 
 
 def event_uid(booking: Booking) -> str:
@@ -90,10 +98,18 @@ def build_ics(booking: Booking, *, method: str | None = None) -> bytes:
 
 
 def build_feed(user) -> bytes:
-    """Every booking of one person, for calendar apps that subscribe by URL."""
+    """One person's bookings (a user or a user id), for calendar apps that subscribe by URL.
+
+    Bounded: bookings that ended up to FEED_HISTORY ago and those starting
+    within FEED_FUTURE, whatever the person's history holds.
+    """
     now = timezone.now()
     bookings = (
-        Booking.objects.filter(participants__user=user, ends_at__gte=now - FEED_HISTORY)
+        Booking.objects.filter(
+            participants__user=user,
+            ends_at__gte=now - FEED_HISTORY,
+            starts_at__lt=now + FEED_FUTURE,
+        )
         .select_related("host__profile", "guest__profile")
         .order_by("starts_at")
         .distinct()
@@ -105,3 +121,73 @@ def build_feed(user) -> bytes:
     for booking in bookings:
         cal.add_component(_event(booking, now=now))
     return cal.to_ical()
+
+
+# --- The cached feed ----------------------------------------------------------------
+
+# Calendar apps poll the feed every few minutes for as long as someone is
+# subscribed. The body is built once per change: it is cached under a version
+# token per person, which any change to their bookings or profile replaces
+# (after commit). The hour bounds what a stale "history" window or another
+# person's new display name can cost.
+FEED_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    etag: str
+    last_modified: float  # Unix time of the build
+
+
+def _version_key(user_id: int) -> str:
+    return f"calendar-feed:version:{user_id}"
+
+
+def feed_version(user_id: int) -> str:
+    version = cache.get(_version_key(user_id))
+    if version is None:
+        cache.add(_version_key(user_id), uuid.uuid4().hex, timeout=None)
+        version = cache.get(_version_key(user_id)) or "none"
+    return version
+
+
+def forget_feeds(*user_ids: int) -> None:
+    """The feeds of these people changed: serve a fresh build once the change commits."""
+
+    def bump() -> None:
+        cache.set_many({_version_key(pk): uuid.uuid4().hex for pk in user_ids}, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def cached_feed(user_id: int) -> Feed:
+    """The person's feed, built at most once per change (or per FEED_CACHE_SECONDS)."""
+    key = f"calendar-feed:{user_id}:{feed_version(user_id)}"
+    feed = cache.get(key)
+    if feed is None:
+        body = build_feed(user_id)
+        feed = Feed(
+            body=body,
+            etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+            last_modified=float(int(time.time())),
+        )
+        cache.set(key, feed, FEED_CACHE_SECONDS)
+    return feed
+
+
+def _booking_changed(sender, instance: Booking, **kwargs) -> None:
+    forget_feeds(instance.host_id, instance.guest_id)
+
+
+def _profile_changed(sender, instance, **kwargs) -> None:
+    forget_feeds(instance.user_id)
+
+
+def connect_receivers() -> None:
+    """Forget a person's cached feed when one of their bookings or their profile changes."""
+    from accounts.models import Profile
+
+    post_save.connect(_booking_changed, sender=Booking, dispatch_uid="calendar-feed-booking")
+    post_delete.connect(_booking_changed, sender=Booking, dispatch_uid="calendar-feed-booking-del")
+    post_save.connect(_profile_changed, sender=Profile, dispatch_uid="calendar-feed-profile")

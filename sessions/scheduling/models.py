@@ -221,6 +221,14 @@ class BookingParticipant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["booking", "user"], name="participant_once"),
         ]
+        indexes = [
+            # "Is this person busy then?": their live bookings, from a moment on.
+            models.Index(
+                fields=["user", "ends_at"],
+                condition=Q(live=True),
+                name="participant_live_user_ends",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in booking #{self.booking_id}"

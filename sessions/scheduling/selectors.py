@@ -7,9 +7,12 @@ see sessions.grading.selectors.
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractHour
+from django.db import connection
+from django.db.models import BooleanField, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+from sessions.timeutils import local_hours_as_utc_ranges
 
 from .models import Booking, BookingParticipant, HostRole, RescheduleRequest, Slot
 
@@ -41,14 +44,16 @@ def clashes(
     return rows.order_by("starts_at")
 
 
-def _busy(user_ref) -> Exists:
+def _busy(user_ref, *, now: datetime) -> Exists:
+    # Bounded in time: a slot starts after `now`, so only live bookings that end
+    # after `now` can overlap it, and the person's history is never scanned.
     return Exists(
         BookingParticipant.objects.filter(
             user=user_ref,
             live=True,
             starts_at__lt=OuterRef("ends_at"),
             ends_at__gt=OuterRef("starts_at"),
-        )
+        ).filter(ends_at__gt=now)
     )
 
 
@@ -67,19 +72,18 @@ def open_slots_for(
     times_of_day: list[str] | tuple[str, ...] = (),
     now: datetime | None = None,
 ) -> QuerySet[Slot]:
-    """Other people's open slots the viewer could book, in start order.
+    """Other people's open slots the viewer could book, in start order (then id).
 
-    Dates and times of day are read in the viewer's own zone.
+    Dates and times of day are read in the viewer's own zone. Slots that
+    overlap a live booking of the viewer or of the host are left out. Every
+    filter is a range or an equality an index serves: a time of day becomes
+    the UTC ranges it covers on each local day up to the last open slot.
     """
     now = now or timezone.now()
     zone = viewer.profile.zone
-    slots = (
-        Slot.objects.filter(status=Slot.Status.OPEN, starts_at__gt=now, host__is_active=True)
-        .exclude(host=viewer)
-        # Neither the viewer nor the host may already be busy at that time.
-        .exclude(_busy(viewer))
-        .exclude(_busy(OuterRef("host")))
-    )
+    slots = Slot.objects.filter(
+        status=Slot.Status.OPEN, starts_at__gt=now, host__is_active=True
+    ).exclude(host=viewer)
     if interview_type:
         slots = slots.filter(interview_type=interview_type)
     if level:
@@ -95,16 +99,38 @@ def open_slots_for(
         date_to = min(date_to, date.max - timedelta(days=2))
         slots = slots.filter(starts_at__lt=_local_start(date_to + timedelta(days=1), zone))
     if times_of_day:
-        slots = slots.annotate(local_hour=ExtractHour("starts_at", tzinfo=zone))
-        hours = Q()
-        for key in times_of_day:
-            _, start, end = TIMES_OF_DAY[key]
-            if start < end:
-                hours |= Q(local_hour__gte=start, local_hour__lt=end)
-            else:
-                hours |= Q(local_hour__gte=start) | Q(local_hour__lt=end)
-        slots = slots.filter(hours)
-    return slots.order_by("starts_at", "pk")
+        slots = slots.filter(_starts_in_local_hours(times_of_day, zone=zone, now=now))
+    # Neither the viewer nor the host may already be busy at that time.
+    return (
+        slots.exclude(_busy(viewer, now=now))
+        .exclude(_busy(OuterRef("host"), now=now))
+        .order_by("starts_at", "pk")
+    )
+
+
+def _starts_in_local_hours(times_of_day, *, zone: ZoneInfo, now: datetime) -> Q | RawSQL:
+    """Slots starting in the given local parts of the day, as ranges on starts_at.
+
+    One range per part and local day, up to the last open slot's day, written
+    as one SQL condition: built by the ORM, a hundred ranges cost more to
+    compile than the query takes to run.
+    """
+    last = Slot.objects.filter(status=Slot.Status.OPEN).aggregate(last=Max("starts_at"))["last"]
+    if last is None or last <= now:
+        return Q(pk__in=[])
+    ranges = local_hours_as_utc_ranges(
+        zone=zone,
+        hours=[TIMES_OF_DAY[key][1:] for key in times_of_day],
+        first_day=now.astimezone(zone).date() - timedelta(days=1),
+        last_day=last.astimezone(zone).date(),
+    )
+    column = (
+        f"{connection.ops.quote_name(Slot._meta.db_table)}.{connection.ops.quote_name('starts_at')}"
+    )
+    sql = " OR ".join([f"({column} >= %s AND {column} < %s)"] * len(ranges))
+    params = [moment for pair in ranges for moment in pair]
+    # Only the quoted column name and placeholders are in the text; the moments are parameters.
+    return RawSQL(f"({sql})", params, output_field=BooleanField())  # noqa: S611
 
 
 def bookings_of(user) -> QuerySet[Booking]:

@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Profile
@@ -19,12 +21,47 @@ from sessions.grading import selectors as grading_selectors
 
 from . import selectors, services
 from .access import booking_for, own_slot, reschedule_for, show_error
-from .calendar import build_feed, build_ics
+from .calendar import build_ics, cached_feed
 from .forms import CancelForm, PublishForm, RescheduleForm, SlotFilterForm
 from .models import Booking, InterviewType, RescheduleRequest, Slot
 from .phases import round_window
 
 SLOTS_PER_PAGE = 20
+# My interviews lists this many past and cancelled interviews and scorecards to
+# write at a time, however long a person's history is.
+LIST_SHOWN = 10
+# The find page counts matches up to here and then says "200+": counting every
+# open slot that passes the busy checks would cost more than the page itself.
+SLOTS_COUNTED = 200
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `cap` + 1 rows (read "200+").
+
+    `counted` is the queryset to count (the listed one without its per-row
+    annotations); the pages beyond the cap are not offered.
+    """
+
+    def __init__(self, object_list, per_page: int, *, cap: int, counted=None) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        self.counted = object_list if counted is None else counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-min(self.count, self.cap) // self.per_page))
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.cap}+" if self.is_capped else str(self.count)
 
 
 # --- Finding and publishing ---------------------------------------------------------
@@ -35,10 +72,11 @@ SLOTS_PER_PAGE = 20
 def find_slots(request: HttpRequest) -> HttpResponse:
     form = SlotFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    slots = grading_selectors.with_host_record(
-        selectors.open_slots_for(viewer=request.user, **filters)
+    slots = selectors.open_slots_for(viewer=request.user, **filters)
+    paginator = CappedPaginator(
+        grading_selectors.with_host_record(slots), SLOTS_PER_PAGE, cap=SLOTS_COUNTED, counted=slots
     )
-    page = Paginator(slots, SLOTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
     for slot in page:
         slot.rating = grading_selectors.host_rating(slot)
     query = request.GET.copy()
@@ -271,15 +309,27 @@ def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _calendar_response(build_ics(booking), f"interview-{booking.pk}.ics")
 
 
-@never_cache
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    # The secret token is the credential: calendar apps can't log in. A
-    # deactivated or departed person's feed serves nothing.
+    """The subscribed feed: built once per change, and 304 Not Modified on a repeat poll.
+
+    The secret token is the credential (calendar apps can't log in), so the
+    response is private and revalidated on every poll (ETag, Last-Modified).
+    """
+    # A deactivated or departed person's feed serves nothing.
     profile = get_object_or_404(
-        Profile.objects.select_related("user"), calendar_token=token, user__is_active=True
+        Profile.objects.only("user_id"), calendar_token=token, user__is_active=True
     )
-    return _calendar_response(build_feed(profile.user))
+    feed = cached_feed(profile.user_id)
+    response = get_conditional_response(
+        request, etag=feed.etag, last_modified=int(feed.last_modified)
+    )
+    if response is None:
+        response = _calendar_response(feed.body)
+    response["ETag"] = feed.etag
+    response["Last-Modified"] = http_date(feed.last_modified)
+    patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    return response
 
 
 # --- My interviews ----------------------------------------------------------------
@@ -288,7 +338,19 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_interviews(request: HttpRequest) -> HttpResponse:
+    """Upcoming interviews in full; past ones LIST_SHOWN at a time (?past=2 for older)."""
     user, now = request.user, timezone.now()
+    try:
+        past_page = max(1, min(int(request.GET.get("past", 1)), 1000))
+    except ValueError:
+        past_page = 1
+    offset = (past_page - 1) * LIST_SHOWN
+    # One row more than shown says whether there is more.
+    past = list(selectors.past_bookings(user, now=now)[offset : offset + LIST_SHOWN + 1])
+    cancelled = list(selectors.cancelled_bookings(user)[: LIST_SHOWN + 1])
+    feedback_rounds = list(
+        grading_selectors.rounds_needing_feedback(user, now=now)[: LIST_SHOWN + 1]
+    )
     upcoming = list(selectors.upcoming_bookings(user, now=now))
     incoming = list(
         RescheduleRequest.objects.filter(
@@ -305,9 +367,14 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": upcoming,
             "incoming": incoming,
-            "feedback_rounds": grading_selectors.rounds_needing_feedback(user, now=now),
-            "past": selectors.past_bookings(user, now=now)[:50],
-            "cancelled": selectors.cancelled_bookings(user)[:50],
+            "feedback_rounds": feedback_rounds[:LIST_SHOWN],
+            "more_feedback": len(feedback_rounds) > LIST_SHOWN,
+            "past": past[:LIST_SHOWN],
+            "past_page": past_page,
+            "older_past": past_page + 1 if len(past) > LIST_SHOWN else None,
+            "newer_past": past_page - 1 if past_page > 1 else None,
+            "cancelled": cancelled[:LIST_SHOWN],
+            "more_cancelled": len(cancelled) > LIST_SHOWN,
             "open_slots": selectors.open_slots_of(user, now=now),
             "now": now,
         },

@@ -70,6 +70,11 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
             elif verb == "HELO":
                 self.reply("250 localhost")
             elif verb == "MAIL":
+                if server.hold_after is not None and len(server.messages) >= server.hold_after:
+                    # Mid-connection: a batch sent over one connection stalls here.
+                    server.held.set()
+                    server.release.wait(60)
+                    return
                 if server.refuse:
                     self.reply("451 4.3.0 Mailbox temporarily unavailable, try again later")
                     continue
@@ -107,8 +112,9 @@ class SMTPServer:
     """A real SMTP server on 127.0.0.1 in a thread, keeping what it accepts.
 
     refuse: answer MAIL FROM with a temporary failure (451).
-    hold_after: once this many messages are in, hold the next connection
-    before the greeting until release is set (held is set meanwhile).
+    hold_after: once this many messages are in, hold the next connection before
+    the greeting, or the next message of an open connection before MAIL FROM,
+    until release is set (held is set meanwhile).
     """
 
     def __init__(self) -> None:

@@ -1,0 +1,107 @@
+"""Each key page runs the same number of queries for a short history and a long one.
+
+A person with 5 and a person with 50 of everything (past graded sessions,
+upcoming and cancelled bookings, open slots of others to find): every page
+must cost the same queries for both, and the counts are pinned so a change
+that adds one shows up here. A signed-in request spends one of them on the
+user and profile (sessions are read from the cache).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from payments.models import PLAYBOOK_SLUG, Product
+from sessions.scheduling.models import Booking, BookingParticipant, Slot
+from tests.factories import UserFactory, make_booking
+from tests.sessions.grading.grading_support import bulk_graded_sessions
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page, including the one that loads the signed-in user and profile.
+EXPECTED = {
+    "find": 3,
+    "find_filtered": 4,  # and the last open slot's start, for the time-of-day ranges
+    "mine": 7,
+    "dashboard": 10,
+    "booking": 5,
+    "room": 3,
+    "feedback": 6,
+    "playbook": 3,
+    "calendar_feed": 2,  # the token, then the cached feed (the client is also signed in)
+}
+
+
+def history(count: int):
+    """A person with `count` of everything, and a booking and graded round of theirs."""
+    person, partner = UserFactory(tz="Europe/Berlin"), UserFactory()
+    cards = bulk_graded_sessions(
+        candidate=person, grader=partner, count=count, start_days_ago=count + 10
+    )
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=2)
+    upcoming = [
+        make_booking(host=UserFactory(), guest=person, starts_at=start + timedelta(hours=3 * i))
+        for i in range(count)
+    ]
+    for i in range(count):
+        cancelled = make_booking(
+            host=partner, guest=person, starts_at=start + timedelta(hours=3 * i, minutes=90)
+        )
+        Booking.objects.filter(pk=cancelled.pk).update(status=Booking.Status.CANCELLED)
+        BookingParticipant.objects.filter(booking=cancelled).update(live=False)
+    host = UserFactory()
+    Slot.objects.bulk_create(
+        Slot(
+            host=host,
+            starts_at=start + timedelta(days=20, hours=2 * i),
+            ends_at=start + timedelta(days=20, hours=2 * i, minutes=60),
+            interview_type="system_design",
+            host_role="interviewer",
+            level="senior",
+        )
+        for i in range(count)
+    )
+    return person, upcoming[0], cards[-1].round_id
+
+
+def pages(booking_id: int, round_id: int, token: str) -> dict[str, str]:
+    return {
+        "find": reverse("sessions:find"),
+        "find_filtered": reverse("sessions:find")
+        + "?interview_type=system_design&level=senior&times_of_day=morning&times_of_day=evening",
+        "mine": reverse("sessions:mine"),
+        "dashboard": reverse("sessions:dashboard"),
+        "booking": reverse("sessions:booking", args=[booking_id]),
+        "room": reverse("sessions:room", args=[booking_id]),
+        "feedback": reverse("grading:scorecard_view", args=[round_id]),
+        "playbook": reverse("payments:playbook"),
+        "calendar_feed": reverse("sessions:calendar_feed", args=[token]),
+    }
+
+
+def counts(person, booking, round_id) -> dict[str, int]:
+    client = Client()
+    client.force_login(person)
+    found = {}
+    for name, url in pages(booking.pk, round_id, person.profile.calendar_token).items():
+        client.get(url)  # the session is in the cache, as after any first request
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        found[name] = len(queries)
+    return found
+
+
+def test_every_page_costs_the_same_queries_for_5_and_50_of_everything():
+    if not Product.objects.filter(active=True).exists():
+        Product.objects.create(slug=PLAYBOOK_SLUG, title="Playbook", price_cents=3700)
+    short = counts(*history(5))
+    long = counts(*history(50))
+    print(f"\nqueries per page, 5 of everything: {short}\n50 of everything: {long}")  # noqa: T201
+    assert short == long
+    assert short == EXPECTED

@@ -5,6 +5,7 @@ broker on the local filesystem, console email and DEBUG on. Every value that
 differs in production comes from an environment variable listed in README.md.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -49,6 +50,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 
 INSTALLED_APPS = [
+    # First, so `manage.py runserver` is daphne's ASGI server (HTTP and the room's WebSockets).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "channels",
     "accounts",
     "sessions.apps.InterviewsConfig",
     "payments",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "interviewprep.urls"
 WSGI_APPLICATION = "interviewprep.wsgi.application"
+ASGI_APPLICATION = "interviewprep.asgi.application"
 
 TEMPLATES = [
     {
@@ -150,6 +155,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Channel layer (the live room's relay between processes) ---------------
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env("CHANNEL_LAYER_PREFIX", "interviewprep:channels"),
+                "capacity": 500,
+            },
+        }
+    }
+else:
+    # One process serves everything in the embedded default, so memory is enough.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Email ----------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", "console://")
@@ -268,6 +289,21 @@ STORAGES = {
 
 # --- Product settings -----------------------------------------------------
 MEETING_BASE_URL = env("MEETING_BASE_URL", "https://meet.jit.si/").rstrip("/") + "/"
+# STUN/TURN servers for the room's video call, as RTCIceServer JSON.
+ICE_SERVERS = env("ICE_SERVERS", '[{"urls": "stun:stun.l.google.com:19302"}]')
+try:
+    ICE_SERVERS = json.loads(ICE_SERVERS)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        'ICE_SERVERS must be JSON, e.g. [{"urls": "stun:stun.example.org:3478"}].'
+    ) from exc
+if not isinstance(ICE_SERVERS, list):
+    raise ImproperlyConfigured("ICE_SERVERS must be a JSON list of RTCIceServer objects.")
+# The room's socket: the largest message accepted and the flood limits.
+ROOM_MAX_MESSAGE_BYTES = int(env("ROOM_MAX_MESSAGE_BYTES", str(1024 * 1024)))
+ROOM_FLOOD_MESSAGES_PER_SECOND = int(env("ROOM_FLOOD_MESSAGES_PER_SECOND", "200"))
+ROOM_FLOOD_BURST = int(env("ROOM_FLOOD_BURST", "600"))
+ROOM_FLOOD_BYTES_PER_SECOND = int(env("ROOM_FLOOD_BYTES_PER_SECOND", str(2 * 1024 * 1024)))
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env("STRIPE_API_BASE")  # tests only: points stripe at the local fake

@@ -537,3 +537,7 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} (booking #{self.booking_id})"
+
+
+# The live room stores its documents through this app too.
+from sessions.room.models import RoomDocument, RoomUpdate  # noqa: E402, F401

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("sessions.grading_urls")),
     path("", include("sessions.notification_urls")),
+    path("room/", include("sessions.room.urls")),
     path("playbook/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]

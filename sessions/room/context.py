@@ -1,0 +1,63 @@
+"""What a page needs to show the live room of a round (the room page includes
+templates/sessions/room/_live.html with this context)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+
+from sessions.models import Booking, InterviewType, Round
+from sessions.phases import round_window
+
+from . import services
+from .models import RoomDocument
+
+
+def live_room_context(*, booking: Booking, round_: Round, user, now: datetime) -> dict[str, Any]:
+    """The template context of the live panel for ``user`` in ``round_`` (times in UTC)."""
+    other = booking.other_participant(user)
+    is_interviewer = round_.interviewer_id == user.pk
+    _start, ends_at = round_window(booking, round_.number)
+    question = None
+    if is_interviewer and round_.question_id:
+        question = {"title": round_.question.title, "prompt": round_.question.prompt}
+    is_system_design = booking.interview_type == InterviewType.SYSTEM_DESIGN
+    document = RoomDocument.objects.filter(round=round_).first()
+    ticks = (document.checklist if document else None) or {}
+    opens, closes = services.room_window(booking)
+    config = {
+        "wsPath": f"/ws/room/rounds/{round_.pk}/",
+        "round": {
+            "id": round_.pk,
+            "number": round_.number,
+            "role": "interviewer" if is_interviewer else "candidate",
+            "systemDesign": is_system_design,
+            "writable": now < ends_at,
+        },
+        "me": {"id": user.pk, "name": user.display_name},
+        "peer": {"id": other.pk, "name": other.display_name},
+        "iceServers": settings.ICE_SERVERS,
+        "meetingUrl": booking.meeting_url,
+        "question": question,
+        "defaultLanguage": "python",
+        "assetPath": static("room/excalidraw/"),
+        "boardCss": static("room/board.css"),
+    }
+    return {
+        "live": config,
+        "live_round": round_,
+        "live_is_open": opens <= now < closes,
+        "live_opens_at": opens,
+        "live_is_interviewer": is_interviewer,
+        "live_languages": services.LANGUAGES,
+        "live_show_board": is_system_design,
+        "live_checklist": [
+            {"key": key, "label": label, "ticked": key in ticks}
+            for key, label in services.CLARIFYING_CHECKLIST
+        ]
+        if is_system_design and is_interviewer
+        else [],
+        "live_checklist_url": reverse("room:checklist", args=[round_.pk]),
+    }

@@ -163,13 +163,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Channel layer (the live room's relay between processes) ---------------
 if REDIS_URL:
+    # Redis pub/sub: one PUBLISH per relayed message, pushed to every subscribed
+    # process, instead of a blocking pop per message and recipient (the list-based
+    # RedisChannelLayer). The database, not the layer, keeps the documents, so a
+    # message lost with a dropped connection is recovered when the client resyncs.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [{"address": REDIS_URL}],
                 "prefix": env("CHANNEL_LAYER_PREFIX", "interviewprep:channels"),
-                "capacity": 500,
             },
         }
     }

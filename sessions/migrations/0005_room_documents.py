@@ -6,38 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interviews', '0004_seed_rubrics'),
+        ("interviews", "0004_seed_rubrics"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoomDocument',
+            name="RoomDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checklist', models.JSONField(blank=True, default=dict)),
-                ('code', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('round', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='room_document', to='interviews.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checklist", models.JSONField(blank=True, default=dict)),
+                ("code", models.TextField(blank=True)),
+                ("language", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "round",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="room_document",
+                        to="interviews.round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'room document',
+                "verbose_name": "room document",
             },
         ),
         migrations.CreateModel(
-            name='RoomUpdate',
+            name="RoomUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.BinaryField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='interviews.roomdocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.BinaryField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="interviews.roomdocument",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['document', 'created_at'], name='interviews__documen_87ecf8_idx')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["document", "created_at"], name="interviews__documen_87ecf8_idx"
+                    )
+                ],
             },
         ),
     ]

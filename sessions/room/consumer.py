@@ -251,7 +251,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.doc.apply_update(update)
         except Exception as exc:  # pycrdt raises its own errors for bytes it can't read
             raise ValueError(f"not a Yjs update: {exc}") from exc
-        await database_sync_to_async(self._store)(update, now)
+        # Off the main sync thread: many rooms write at once, each in its own connection.
+        await database_sync_to_async(self._store, thread_sensitive=False)(update, now)
         await self.channel_layer.group_send(
             self.round_group,
             {"type": "room.update", "sender": self.channel_name, "update": update},

@@ -167,9 +167,7 @@ def load_document(document_id: int) -> bytes:
 def append_update(document_id: int, data: bytes, *, now: datetime | None = None) -> int:
     """Store one Yjs update; returns the new row's id."""
     now = now or timezone.now()
-    row = RoomUpdate.objects.create(document_id=document_id, data=data, created_at=now)
-    RoomDocument.objects.filter(pk=document_id).update(updated_at=now)
-    return row.pk
+    return RoomUpdate.objects.create(document_id=document_id, data=data, created_at=now).pk
 
 
 def compact_document(document_id: int, *, bucket: timedelta = COMPACTION_BUCKET) -> int:
@@ -181,6 +179,7 @@ def compact_document(document_id: int, *, bucket: timedelta = COMPACTION_BUCKET)
     """
     with transaction.atomic():
         RoomDocument.objects.select_for_update().filter(pk=document_id).first()
+        RoomDocument.objects.filter(pk=document_id).update(updated_at=timezone.now())
         rows = list(
             RoomUpdate.objects.filter(document_id=document_id)
             .order_by("created_at", "id")

@@ -28,11 +28,14 @@ ORIGIN = b"http://localhost"
 
 @pytest.fixture(autouse=True)
 def redis_channel_layer(settings):
-    """The Redis channel layer, on the test Redis database with a prefix of its own."""
+    """The project's Redis channel layer, on the test Redis database with a prefix of its own."""
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": TEST_PREFIX},
+            "BACKEND": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+            "CONFIG": {
+                **settings.CHANNEL_LAYERS["default"]["CONFIG"],
+                "prefix": TEST_PREFIX,
+            },
         }
     }
     yield

@@ -346,3 +346,21 @@ class TestDesignStarted:
         run(scenario)
         round_.refresh_from_db()
         assert round_.design_started_at is None
+
+
+class TestIdleSockets:
+    def test_an_idle_socket_outlives_the_redis_read_timeout(self, people):
+        # redis-py reads time out after 5 s by default; a quiet room must stay open.
+        round_ = booking_starting(people, -minutes(5)).rounds.get()
+
+        async def scenario():
+            host = await YClient(round_.pk, people[0]).open()
+            guest = await YClient(round_.pk, people[1]).open()
+            await host.pump(6.5)
+            await guest.type_text("still here")
+            await host.pump_until(lambda: host.text == "still here")
+            await host.close()
+            await guest.close()
+            return host.closed_with
+
+        assert run(scenario) is None

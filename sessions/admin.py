@@ -1,2 +1,4 @@
-# Each area registers its own models; this module is what the admin autodiscovers.
-from . import grading_admin, notifications_admin, scheduling_admin  # noqa: F401
+# Each domain registers its own models; this module is what the admin autodiscovers.
+from sessions.grading import admin as grading_admin  # noqa: F401
+from sessions.notifications import admin as notifications_admin  # noqa: F401
+from sessions.scheduling import admin as scheduling_admin  # noqa: F401

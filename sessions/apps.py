@@ -8,3 +8,13 @@ class InterviewsConfig(AppConfig):
     label = "interviews"
     verbose_name = "Mock interviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Scheduling and grading announce changes with signals; notifications
+        # turn them into outbox rows.
+        from sessions.notifications import receivers
+        from sessions.room import receivers as room_receivers
+
+        receivers.connect()
+        # A cancelled booking closes its live room's sockets.
+        room_receivers.connect()

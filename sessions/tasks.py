@@ -1,30 +1,8 @@
-"""Celery tasks of the mock interview app: thin, idempotent, and given ids only.
+"""The app's tasks module, found by Celery's autodiscovery: it imports each
+domain's tasks so workers register them. The registered names stay
+"sessions.tasks.<name>" (see the `name=` of each task)."""
 
-Reminder timing lives in Reminder rows, never in ETA or countdown tasks: on
-Redis those come back after the visibility timeout and would send twice.
-"""
+from sessions.notifications.tasks import send_due_reminders, send_reminder
+from sessions.scheduling.tasks import complete_finished_bookings
 
-from celery import shared_task
-from django.utils import timezone
-
-from . import notifications
-
-
-@shared_task
-def send_reminder(reminder_id: int) -> str | None:
-    """Send one row now (queued after the commit that created it)."""
-    return notifications.deliver_reminder(reminder_id=reminder_id)
-
-
-@shared_task
-def send_due_reminders() -> int:
-    """Beat, every minute: send every due row, and any a dead worker left behind."""
-    return notifications.send_due_reminders()
-
-
-@shared_task
-def complete_finished_bookings() -> int:
-    """Beat: bookings whose end has passed become completed."""
-    from .services import complete_finished_bookings as complete
-
-    return complete(now=timezone.now())
+__all__ = ["complete_finished_bookings", "send_due_reminders", "send_reminder"]

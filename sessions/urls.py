@@ -1,45 +1,20 @@
+"""The "sessions" URL namespace: the scheduling pages, the room page and the progress dashboard.
+
+Grading (namespace "grading") and notifications ("notifications") have their
+own URLconfs, included beside this one by interviewprep/urls.py.
+"""
+
 from django.urls import path
 
-from . import dashboard, views
+from sessions.grading import dashboard
+from sessions.room import views as room_views
+from sessions.scheduling.urls import urlpatterns as scheduling_urlpatterns
 
 app_name = "sessions"
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("interviews/find/", views.find_slots, name="find"),
-    path("interviews/mine/", views.my_interviews, name="mine"),
-    path("interviews/publish/", views.publish, name="publish"),
-    path("interviews/slots/<int:pk>/book/", views.book, name="book"),
-    path("interviews/slots/<int:pk>/withdraw/", views.withdraw_slot, name="withdraw_slot"),
-    path("interviews/<int:pk>/", views.booking_detail, name="booking"),
-    path("interviews/<int:pk>/cancel/", views.cancel, name="cancel"),
-    path("interviews/<int:pk>/reschedule/", views.propose_reschedule, name="reschedule"),
-    path("interviews/<int:pk>/no-show/", views.report_no_show, name="no_show"),
-    path("interviews/<int:pk>/invite.ics", views.booking_ics, name="booking_ics"),
-    path("interviews/<int:pk>/room/", views.room, name="room"),
-    path(
-        "interviews/reschedules/<int:pk>/accept/",
-        views.answer_reschedule,
-        {"answer": "accept"},
-        name="accept_reschedule",
-    ),
-    path(
-        "interviews/reschedules/<int:pk>/decline/",
-        views.answer_reschedule,
-        {"answer": "decline"},
-        name="decline_reschedule",
-    ),
-    path(
-        "interviews/reschedules/<int:pk>/withdraw/",
-        views.answer_reschedule,
-        {"answer": "withdraw"},
-        name="withdraw_reschedule",
-    ),
-    path("interviews/rounds/<int:round_id>/notes/", views.round_notes, name="round_notes"),
-    path(
-        "interviews/rounds/<int:round_id>/design-started/",
-        views.design_started,
-        name="design_started",
-    ),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    *scheduling_urlpatterns,
+    # The room page lives with the live room, one layer above scheduling.
+    path("interviews/<int:pk>/room/", room_views.room_page, name="room"),
 ]

@@ -40,7 +40,7 @@ def make_booking(
     """A confirmed booking with its participants and rounds, written directly.
 
     For tests of grading and reminders that need a booking to exist; tests of
-    booking itself go through sessions.services.book_slot.
+    booking itself go through sessions.scheduling.services.book_slot.
     """
     from datetime import timedelta
 

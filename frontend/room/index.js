@@ -54,7 +54,9 @@ function start(config) {
         const box = document.querySelector(`[data-design-started="${config.round.id}"]`);
         if (box) {
           box.querySelector(".design-result")?.replaceChildren(
-            document.createTextNode("Recorded: the candidate's first element on the board started the design."),
+            document.createTextNode(
+              `Recorded from the board: ${message.minutes} minutes of clarifying came first (the candidate's first element started the design).`,
+            ),
           );
           box.querySelector("button")?.remove();
         }

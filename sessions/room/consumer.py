@@ -271,13 +271,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             services.compact_document(self.access.document_id)
 
     async def design_started(self) -> None:
-        recorded = await database_sync_to_async(services.record_design_started_from_board)(
+        minutes = await database_sync_to_async(services.record_design_started_from_board)(
             round_id=self.access.round_id
         )
-        if recorded:
+        if minutes is not None:
             self.watch_board = False
             await self.channel_layer.group_send(
-                self.round_group, {"type": "room.design_started", "sender": self.channel_name}
+                self.round_group,
+                {"type": "room.design_started", "sender": self.channel_name, "minutes": minutes},
             )
 
     # --- From the channel layer --------------------------------------------------
@@ -305,7 +306,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def room_design_started(self, event: dict) -> None:
         self.watch_board = False
-        await self.send_room({"type": "design-started"})
+        await self.send_room({"type": "design-started", "minutes": event.get("minutes")})
 
     async def room_close(self, event: dict) -> None:
         """The booking was cancelled (or the room closed for another reason)."""

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
-from sessions.models import Booking, InterviewType, Round
-from sessions.phases import round_window
+from sessions.scheduling.models import Booking, InterviewType, Round
+from sessions.scheduling.phases import round_window
 
 from . import services
 from .models import RoomDocument

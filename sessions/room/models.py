@@ -43,7 +43,3 @@ class RoomUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{len(self.data)} bytes for round document #{self.document_id}"
-
-
-# Loaded with the models so every process that can cancel a booking closes its room.
-from . import receivers  # noqa: E402, F401

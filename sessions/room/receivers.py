@@ -1,23 +1,20 @@
-"""The room listens for bookings being cancelled and closes their sockets.
+"""The room listens to scheduling: a cancelled booking closes its open sockets.
 
-Scheduling does not know the room exists: this module listens to the
-Booking model's ``post_save`` and reacts once the cancellation is committed.
+Scheduling announces the cancellation (sessions.scheduling.signals) and knows
+nothing of the room; the group message goes out once the cancellation commits.
 """
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.db.models.signals import post_save
+
+from sessions.scheduling import signals
 
 from .protocol import CLOSE_CANCELLED
 
-# Booking's "cancelled" status, spelt here so this module imports no model: it
-# is loaded with the models, before the app registry is ready.
-CANCELLED = "cancelled"
-
 
 def close_booking_rooms(booking_id: int, *, code: int, reason: str) -> None:
-    """Close every open room socket of the booking with ``code`` (see services)."""
+    """Close every open room socket of the booking with ``code`` (see protocol)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -26,12 +23,8 @@ def close_booking_rooms(booking_id: int, *, code: int, reason: str) -> None:
     )
 
 
-def booking_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    if created or instance.status != CANCELLED:
-        return
-    if update_fields is not None and "status" not in update_fields:
-        return
-    booking_id = instance.pk
+def booking_cancelled(sender, booking, **kwargs) -> None:
+    booking_id = booking.pk
     transaction.on_commit(
         lambda: close_booking_rooms(
             booking_id,
@@ -41,6 +34,6 @@ def booking_saved(sender, instance, created: bool, update_fields=None, **kwargs)
     )
 
 
-post_save.connect(
-    booking_saved, sender="interviews.Booking", dispatch_uid="room_closes_cancelled_bookings"
-)
+def connect() -> None:
+    """Called once from InterviewsConfig.ready()."""
+    signals.booking_cancelled.connect(booking_cancelled, dispatch_uid="room_closes_on_cancel")

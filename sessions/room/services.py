@@ -23,9 +23,9 @@ from django.db.models import Q
 from django.utils import timezone
 from pycrdt import Array, Doc, Map, Text, merge_updates
 
-from sessions import services as scheduling
-from sessions.models import Booking, InterviewType, Round
-from sessions.phases import round_window
+from sessions.scheduling import services as scheduling
+from sessions.scheduling.models import Booking, InterviewType, Round
+from sessions.scheduling.phases import round_window
 
 from .models import RoomDocument, RoomUpdate
 from .protocol import (
@@ -296,21 +296,21 @@ def replay_frames(round_: Round, *, limit: int = 400) -> list[dict[str, str]]:
 # --- Interview features ------------------------------------------------------------
 
 
-def record_design_started_from_board(*, round_id: int, now: datetime | None = None) -> bool:
+def record_design_started_from_board(*, round_id: int, now: datetime | None = None) -> str | None:
     """The candidate drew the first element: record when designing began.
 
     The board is the evidence, so this records on the interviewer's behalf
     through the same rule as their button (system design only, inside the
-    round, the first record wins). Returns whether a time is now recorded.
+    round, the first record wins). Returns the clarifying minutes now on
+    record (e.g. "6.5"), or None when nothing could be recorded.
     """
     round_ = Round.objects.select_related("booking", "interviewer").get(pk=round_id)
-    if round_.design_started_at is not None:
-        return True
-    try:
-        round_ = scheduling.mark_design_started(round=round_, by=round_.interviewer, now=now)
-    except scheduling.SchedulingError:
-        return False
-    return round_.design_started_at is not None
+    if round_.design_started_at is None:
+        try:
+            round_ = scheduling.mark_design_started(round=round_, by=round_.interviewer, now=now)
+        except scheduling.SchedulingError:
+            return None
+    return None if round_.clarifying_minutes is None else str(round_.clarifying_minutes)
 
 
 def tick_checklist(*, round_: Round, by, item: str, ticked: bool, now=None) -> dict[str, str]:

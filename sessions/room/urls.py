@@ -1,3 +1,6 @@
+"""The live room's own URLs, under /room/ (namespace "room"). The room page is in
+the "sessions" namespace (sessions/urls.py), beside the booking pages."""
+
 from django.urls import path
 
 from . import views

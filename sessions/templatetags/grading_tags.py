@@ -1,6 +1,6 @@
 from django import template
 
-from sessions.grading import RatingSummary, interviewer_rating
+from sessions.grading.selectors import RatingSummary, interviewer_rating
 
 register = template.Library()
 

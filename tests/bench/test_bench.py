@@ -16,11 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sessions import services
 from sessions.models import Booking
+from sessions.scheduling import services
 from tests.factories import UserFactory
-from tests.sessions.grading_support import bulk_graded_sessions
-from tests.sessions.scheduling_support import make_slot, soon
+from tests.sessions.grading.grading_support import bulk_graded_sessions
+from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
 pytestmark = pytest.mark.bench
 

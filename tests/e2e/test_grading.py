@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from sessions.models import InterviewerRating, Rubric, Scorecard
 from tests.browser_support import log_in, person, shown
-from tests.sessions.grading_support import past_booking
+from tests.sessions.grading.grading_support import past_booking
 
 pytestmark = [
     pytest.mark.browser,

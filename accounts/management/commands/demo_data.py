@@ -5,7 +5,12 @@ from django.db import transaction
 
 # Each app that has demo data exposes `load(stdout)` in its `demo` module.
 # Loaders run in this order and are safe to run again.
-DEMO_MODULES = ["accounts.demo", "sessions.demo", "sessions.grading_demo", "payments.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "sessions.scheduling.demo",
+    "sessions.grading.demo",
+    "payments.demo",
+]
 
 
 class Command(BaseCommand):

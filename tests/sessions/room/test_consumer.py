@@ -7,9 +7,9 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from sessions import services as scheduling
 from sessions.room import protocol, services
 from sessions.room.models import RoomDocument, RoomUpdate
+from sessions.scheduling import services as scheduling
 from tests.factories import UserFactory, make_booking
 from tests.sessions.room.support import (
     YClient,

@@ -1,0 +1,1 @@
+"""Grading: rubrics, scorecards, the reveal rule, interviewer ratings, the dashboard and charts."""

@@ -1,0 +1,1 @@
+"""Match requests and the matcher that pairs people for mock interviews."""

@@ -1,0 +1,1 @@
+"""Notifications: the Reminder outbox, the sweep that sends it, emails, unsubscribe."""

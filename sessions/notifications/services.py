@@ -1,0 +1,191 @@
+"""Sending the outbox: every email about a booking is a Reminder row first.
+
+The rows are written by sessions.notifications.outbox. Immediate emails are
+queued to Celery after commit, and a beat sweep every minute sends whatever
+is due (including anything the queue lost). Each send claims
+its row with a conditional UPDATE first, so any number of workers and
+overlapping sweeps send a row at most once, and a row whose worker died is
+claimed again once its lease runs out.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sessions.grading.models import Scorecard
+from sessions.scheduling.models import Booking
+
+from . import emails
+from .models import Reminder
+from .policy import PREFERENCE_FIELDS, REMINDER_OFFSETS, Kind, Status
+from .selectors import pending_reschedule, revealed_scorecards
+
+logger = logging.getLogger(__name__)
+
+# A claimed row belongs to its worker this long. It must outlast the slowest
+# send (EMAIL_TIMEOUT is 15 s per SMTP step), or a slow worker and the one that
+# reclaims its row would both send.
+CLAIM_LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 6
+RETRY_BASE_DELAY = timedelta(minutes=1)
+SWEEP_LIMIT = 500
+
+
+# --- Sending ---------------------------------------------------------------------
+
+
+def claim_reminder(*, reminder_id: int, now: datetime) -> bool:
+    """Take a due row for this worker; False when someone else has it or it is done.
+
+    One conditional UPDATE: PostgreSQL re-checks the WHERE clause of a row a
+    concurrent UPDATE just changed, so of two claimers exactly one matches.
+    """
+    claimable = Q(status=Status.PENDING, due_at__lte=now) | Q(
+        status=Status.SENDING, claimed_until__lt=now
+    )
+    return bool(
+        Reminder.objects.filter(claimable, pk=reminder_id).update(
+            status=Status.SENDING,
+            claimed_until=now + CLAIM_LEASE,
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def _finish(reminder: Reminder, **changes) -> bool:
+    # Fenced on the attempt number: if this worker's lease ran out and another
+    # worker took the row over, this worker's late result changes nothing.
+    return bool(
+        Reminder.objects.filter(
+            pk=reminder.pk, status=Status.SENDING, attempts=reminder.attempts
+        ).update(claimed_until=None, **changes)
+    )
+
+
+def reason_not_to_send(reminder: Reminder, now: datetime) -> tuple[str, str] | None:
+    """(status, reason) when a claimed row must not go out, checked at send time."""
+    booking = reminder.booking
+    kind = reminder.kind
+    if not reminder.recipient.is_active:
+        return Status.CANCELLED, "The recipient's account is deactivated."
+    if booking.status == Booking.Status.CANCELLED and kind != Kind.CANCELLATION:
+        return Status.CANCELLED, "The booking was cancelled."
+    if kind in REMINDER_OFFSETS:
+        if booking.status != Booking.Status.CONFIRMED:
+            return Status.CANCELLED, f"The booking is {booking.get_status_display().lower()}."
+        if now >= booking.starts_at:
+            return Status.DROPPED, "The session had started; a late reminder helps nobody."
+        if kind == Kind.REMINDER_24H and _superseded_by_1h_reminder(reminder, now):
+            return Status.DROPPED, "Sent too late; the 1-hour reminder covers it."
+    field = PREFERENCE_FIELDS.get(kind)
+    if field and not getattr(reminder.recipient.profile, field):
+        return Status.CANCELLED, "The recipient switched these emails off."
+    if kind in (Kind.FEEDBACK_REQUEST, Kind.FEEDBACK_NUDGE):
+        if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
+            return Status.CANCELLED, f"The booking is {booking.get_status_display().lower()}."
+        if Scorecard.objects.filter(
+            booking=booking, grader=reminder.recipient, status=Scorecard.Status.SUBMITTED
+        ).exists():
+            return Status.CANCELLED, "The feedback is already submitted."
+    if kind == Kind.FEEDBACK_READY and not revealed_scorecards(reminder, now):
+        # Nothing to show yet; feedback_revealed queues a fresh row when there is.
+        return Status.CANCELLED, "No feedback was revealed to the recipient."
+    if kind == Kind.RESCHEDULE_PROPOSED and not pending_reschedule(booking):
+        return Status.CANCELLED, "The proposal was already answered or withdrawn."
+    return None
+
+
+def _superseded_by_1h_reminder(reminder: Reminder, now: datetime) -> bool:
+    booking = reminder.booking
+    if now < booking.starts_at - REMINDER_OFFSETS[Kind.REMINDER_1H]:
+        return False
+    return (
+        reminder.recipient.profile.email_reminder_1h
+        and Reminder.objects.filter(
+            booking=booking,
+            recipient=reminder.recipient,
+            kind=Kind.REMINDER_1H,
+            status__in=[Status.PENDING, Status.SENDING, Status.SENT],
+        ).exists()
+    )
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """1, 2, 4, 8, 16 minutes after the first, second, … failed attempt."""
+    return RETRY_BASE_DELAY * (2 ** max(attempt - 1, 0))
+
+
+def deliver_reminder(*, reminder_id: int, now: datetime | None = None) -> str | None:
+    """Claim one row and send it; returns the row's new status, None if not claimed."""
+    now = now or timezone.now()
+    if not claim_reminder(reminder_id=reminder_id, now=now):
+        return None
+    reminder = (
+        Reminder.objects.select_related(
+            "booking__host__profile", "booking__guest__profile", "recipient__profile"
+        )
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None:  # deleted with its booking since the claim
+        return None
+
+    if reminder.attempts > MAX_ATTEMPTS:
+        # Only a row whose workers kept dying gets here.
+        _finish(reminder, status=Status.FAILED, last_error="Gave up: no worker finished it.")
+        return Status.FAILED
+    skip = reason_not_to_send(reminder, now)
+    if skip:
+        status, reason = skip
+        _finish(reminder, status=status, last_error=reason)
+        return status
+
+    try:
+        emails.send_notification(reminder)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        logger.warning("Reminder %s attempt %s failed: %s", reminder.pk, reminder.attempts, error)
+        if reminder.attempts >= MAX_ATTEMPTS:
+            _finish(reminder, status=Status.FAILED, last_error=error)
+            return Status.FAILED
+        _finish(
+            reminder,
+            status=Status.PENDING,
+            last_error=error,
+            due_at=now + retry_delay(reminder.attempts),
+        )
+        return Status.PENDING
+
+    _finish(reminder, status=Status.SENT, sent_at=timezone.now())
+    return Status.SENT
+
+
+def reminders_due(now: datetime):
+    """Rows a sweep should try: due and pending, or claimed by a worker that vanished."""
+    return Reminder.objects.filter(
+        Q(status=Status.PENDING, due_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
+    ).order_by("due_at", "pk")
+
+
+def drop_late_reminders(now: datetime) -> int:
+    return Reminder.objects.filter(
+        status=Status.PENDING, kind__in=list(REMINDER_OFFSETS), booking__starts_at__lte=now
+    ).update(status=Status.DROPPED, last_error="The session had started before it was sent.")
+
+
+def send_due_reminders(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
+    """Send every due row this sweep can claim; returns how many it sent.
+
+    Overlapping sweeps walk the same list and split it between them through
+    the claim; rows beyond `limit` wait for the next minute's sweep.
+    """
+    fixed_now = now
+    drop_late_reminders(fixed_now or timezone.now())
+    ids = list(reminders_due(fixed_now or timezone.now()).values_list("pk", flat=True)[:limit])
+    sent = 0
+    for pk in ids:
+        if deliver_reminder(reminder_id=pk, now=fixed_now) == Status.SENT:
+            sent += 1
+    return sent

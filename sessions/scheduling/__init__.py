@@ -1,0 +1,1 @@
+"""Scheduling: slots, bookings, reschedules, no-shows, calendar files and feed, the room page."""

@@ -1,0 +1,82 @@
+"""Scheduling workflows: publish, book, cancel, reschedule, no-shows, completion.
+
+Every workflow runs in one transaction. PostgreSQL has the last word on
+double-booking (a partial unique index on Booking.slot and an exclusion
+constraint on BookingParticipant); the Python checks before it exist to give
+people a precise message, and to guard the embedded SQLite default, where
+IMMEDIATE transactions serialise writers.
+
+Callers use this package (`from sessions.scheduling import services`); the
+modules inside split it by workflow: rules (limits and errors), publishing,
+booking, changes (cancel, reschedule, no-shows, completion) and rounds (what
+the room page records). A workflow announces what happened through
+`sessions.scheduling.signals`; notifications listen there.
+"""
+
+from django.core.exceptions import ValidationError
+
+from .booking import book_slot, new_meeting_url, pick_questions
+from .changes import (
+    accept_reschedule,
+    cancel_booking,
+    complete_finished_bookings,
+    decline_reschedule,
+    propose_reschedule,
+    report_no_show,
+    withdraw_reschedule,
+)
+from .publishing import occurrence_days, publish_slots, withdraw_slot
+from .rounds import mark_design_started, save_round_notes
+from .rules import (
+    LATE_CANCELLATION,
+    LEVEL_ORDER,
+    MAX_AHEAD,
+    MAX_OPEN_SLOTS_PER_WEEK,
+    MAX_RECURRING_WEEKS,
+    MIN_NOTICE,
+    NO_SHOW_REPORT_DEADLINE,
+    NO_SHOW_WINDOW,
+    NO_SHOWS_BEFORE_SUSPENSION,
+    ROUND_MINUTES,
+    SLOT_TAKEN,
+    SUSPENSION,
+    BookingSuspended,
+    SchedulingError,
+    SlotTaken,
+    TimeConflict,
+)
+
+__all__ = [
+    "LATE_CANCELLATION",
+    "LEVEL_ORDER",
+    "MAX_AHEAD",
+    "MAX_OPEN_SLOTS_PER_WEEK",
+    "MAX_RECURRING_WEEKS",
+    "MIN_NOTICE",
+    "NO_SHOWS_BEFORE_SUSPENSION",
+    "NO_SHOW_REPORT_DEADLINE",
+    "NO_SHOW_WINDOW",
+    "ROUND_MINUTES",
+    "SLOT_TAKEN",
+    "SUSPENSION",
+    "BookingSuspended",
+    "SchedulingError",
+    "SlotTaken",
+    "TimeConflict",
+    "ValidationError",
+    "accept_reschedule",
+    "book_slot",
+    "cancel_booking",
+    "complete_finished_bookings",
+    "decline_reschedule",
+    "mark_design_started",
+    "new_meeting_url",
+    "occurrence_days",
+    "pick_questions",
+    "propose_reschedule",
+    "publish_slots",
+    "report_no_show",
+    "save_round_notes",
+    "withdraw_reschedule",
+    "withdraw_slot",
+]

@@ -1,0 +1,287 @@
+"""Changing a booking: cancel, reschedule, no-shows, completion."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from accounts.models import Profile
+from sessions.scheduling import signals
+from sessions.scheduling.models import Booking, RescheduleRequest, Slot
+from sessions.scheduling.selectors import clashes
+
+from .booking import _clash_message, _lock_people, _lost_a_race
+from .rules import (
+    LATE_CANCELLATION,
+    MIN_NOTICE,
+    NO_SHOW_REPORT_DEADLINE,
+    NO_SHOW_WINDOW,
+    NO_SHOWS_BEFORE_SUSPENSION,
+    SUSPENSION,
+    SchedulingError,
+    TimeConflict,
+    _check_window,
+)
+
+# --- Cancel, reschedule, no-shows ---------------------------------------------
+
+
+def _locked_booking(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("host__profile", "guest__profile", "slot")
+        .get(pk=booking.pk)
+    )
+
+
+def cancel_booking(*, booking: Booking, by, reason: str, now: datetime | None = None) -> Booking:
+    """Cancel before the start. Within 24 hours of the start it counts against
+    the canceller. Staff may cancel any booking (both people are told, nobody is
+    counted late)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise SchedulingError("Say in a sentence why you are cancelling; the other person sees it.")
+    with transaction.atomic():
+        booking = _locked_booking(booking)
+        participant = booking.is_participant(by)
+        if not participant and not by.is_staff:
+            raise SchedulingError("Only the two people in a booking can cancel it.")
+        if booking.status == Booking.Status.CANCELLED:
+            raise SchedulingError("This interview is already cancelled.")
+        if booking.status != Booking.Status.CONFIRMED or booking.starts_at <= now:
+            raise SchedulingError(
+                "This interview has already started, so it can't be cancelled. If the other "
+                "person did not turn up, report a no-show instead."
+            )
+        late = participant and booking.starts_at - now < LATE_CANCELLATION
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_by = by
+        booking.cancellation_reason = reason
+        booking.cancelled_at = now
+        booking.late_cancellation = late
+        booking.calendar_sequence = F("calendar_sequence") + 1
+        booking.save(
+            update_fields=[
+                "status",
+                "cancelled_by",
+                "cancellation_reason",
+                "cancelled_at",
+                "late_cancellation",
+                "calendar_sequence",
+            ]
+        )
+        booking.refresh_from_db(fields=["calendar_sequence"])
+        booking.participants.update(live=False)
+        booking.reschedules.filter(status=RescheduleRequest.Status.PENDING).update(
+            status=RescheduleRequest.Status.WITHDRAWN, responded_at=now
+        )
+        if late:
+            Profile.objects.filter(user=by).update(late_cancellations=F("late_cancellations") + 1)
+        # The host still wants the practice when the guest drops out, so their
+        # slot opens again if there's time for someone else to book it.
+        slot = booking.slot
+        reopen = by.pk == booking.guest_id and slot.starts_at >= now + MIN_NOTICE
+        slot.status = Slot.Status.OPEN if reopen else Slot.Status.WITHDRAWN
+        slot.save(update_fields=["status"])
+        # Both calendars hold the event, so both people get the cancellation.
+        signals.booking_cancelled.send(sender=Booking, booking=booking, cancelled_by=by)
+    return booking
+
+
+def propose_reschedule(
+    *,
+    booking: Booking,
+    by,
+    starts_at: datetime,
+    message: str = "",
+    now: datetime | None = None,
+) -> RescheduleRequest:
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking(booking)
+        if not booking.is_participant(by):
+            raise SchedulingError("Only the two people in a booking can move it.")
+        if booking.status != Booking.Status.CONFIRMED or booking.starts_at <= now:
+            raise SchedulingError("Only an upcoming, confirmed interview can be moved.")
+        zone = by.profile.zone
+        problem = _check_window(starts_at, now=now, zone=zone)
+        if problem:
+            raise ValidationError(problem)
+        if starts_at == booking.starts_at:
+            raise ValidationError("That is the time the interview already has.")
+        ends_at = starts_at + (booking.ends_at - booking.starts_at)
+        mine = clashes(
+            user=by, starts_at=starts_at, ends_at=ends_at, exclude_booking=booking
+        ).first()
+        if mine:
+            raise TimeConflict(_clash_message("You are", mine, zone))
+        # A new proposal replaces any earlier one, whoever made it.
+        booking.reschedules.filter(status=RescheduleRequest.Status.PENDING).update(
+            status=RescheduleRequest.Status.WITHDRAWN, responded_at=now
+        )
+        request = RescheduleRequest.objects.create(
+            booking=booking,
+            proposed_by=by,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            message=(message or "").strip()[:280],
+            created_at=now,
+        )
+        signals.reschedule_proposed.send(sender=RescheduleRequest, request=request)
+    return request
+
+
+def _close_request(request: RescheduleRequest, status: str, now: datetime) -> None:
+    request.status = status
+    request.responded_at = now
+    request.save(update_fields=["status", "responded_at"])
+
+
+def _locked_request(request: RescheduleRequest) -> tuple[Booking, RescheduleRequest]:
+    booking = _locked_booking(request.booking)
+    request = RescheduleRequest.objects.select_for_update().get(pk=request.pk)
+    request.booking = booking
+    if request.status != RescheduleRequest.Status.PENDING:
+        raise SchedulingError(f"This proposal was already {request.get_status_display().lower()}.")
+    return booking, request
+
+
+def accept_reschedule(*, request: RescheduleRequest, by, now: datetime | None = None) -> Booking:
+    """Move the booking to the proposed time. Its calendar UID stays; SEQUENCE rises."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking, request = _locked_request(request)
+        if not booking.is_participant(by) or by.pk == request.proposed_by_id:
+            raise SchedulingError("Only the other person in the booking can accept this time.")
+        if booking.status != Booking.Status.CONFIRMED:
+            raise SchedulingError("This interview is no longer confirmed, so it can't be moved.")
+        if request.starts_at <= now:
+            raise SchedulingError("The proposed time has passed. Propose another one.")
+        _lock_people(booking.host, booking.guest)
+        for person in (booking.host, booking.guest):
+            row = clashes(
+                user=person,
+                starts_at=request.starts_at,
+                ends_at=request.ends_at,
+                exclude_booking=booking,
+            ).first()
+            if row:
+                label = "You are" if person.pk == by.pk else f"{person.display_name} is"
+                raise TimeConflict(_clash_message(label, row, by.profile.zone))
+        try:
+            with transaction.atomic():
+                booking.participants.update(starts_at=request.starts_at, ends_at=request.ends_at)
+        except (IntegrityError, OperationalError) as exc:
+            if not _lost_a_race(exc):
+                raise
+            raise TimeConflict(
+                "One of you was just booked at an overlapping time. Propose another time."
+            ) from None
+        booking.starts_at, booking.ends_at = request.starts_at, request.ends_at
+        booking.calendar_sequence = F("calendar_sequence") + 1
+        booking.save(update_fields=["starts_at", "ends_at", "calendar_sequence"])
+        booking.refresh_from_db(fields=["calendar_sequence"])
+        Slot.objects.filter(pk=booking.slot_id).update(
+            starts_at=request.starts_at, ends_at=request.ends_at
+        )
+        _close_request(request, RescheduleRequest.Status.ACCEPTED, now)
+        signals.booking_rescheduled.send(sender=Booking, booking=booking)
+    return booking
+
+
+def decline_reschedule(
+    *, request: RescheduleRequest, by, now: datetime | None = None
+) -> RescheduleRequest:
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking, request = _locked_request(request)
+        if not booking.is_participant(by) or by.pk == request.proposed_by_id:
+            raise SchedulingError("Only the other person in the booking can decline this time.")
+        _close_request(request, RescheduleRequest.Status.DECLINED, now)
+        signals.reschedule_declined.send(sender=RescheduleRequest, request=request)
+    return request
+
+
+def withdraw_reschedule(
+    *, request: RescheduleRequest, by, now: datetime | None = None
+) -> RescheduleRequest:
+    now = now or timezone.now()
+    with transaction.atomic():
+        _, request = _locked_request(request)
+        if by.pk != request.proposed_by_id:
+            raise SchedulingError("Only the person who proposed a time can withdraw it.")
+        _close_request(request, RescheduleRequest.Status.WITHDRAWN, now)
+    return request
+
+
+def report_no_show(*, booking: Booking, by, now: datetime | None = None) -> Booking:
+    """After the start, either side marks the other as not having turned up.
+
+    Two no-shows within 30 days pause the absent person's booking for 14 days.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking(booking)
+        if not booking.is_participant(by):
+            raise SchedulingError("Only the two people in a booking can report a no-show.")
+        if booking.status == Booking.Status.NO_SHOW:
+            raise SchedulingError("A no-show was already reported for this interview.")
+        if booking.status == Booking.Status.CANCELLED:
+            raise SchedulingError("This interview was cancelled.")
+        if now < booking.starts_at:
+            raise SchedulingError("You can report a no-show once the interview has started.")
+        if now > booking.ends_at + NO_SHOW_REPORT_DEADLINE:
+            raise SchedulingError("No-shows can be reported up to 7 days after the interview.")
+        absent = booking.other_participant(by)
+        if booking.status == Booking.Status.COMPLETED:
+            # The session was counted as done when it ended; it wasn't.
+            Profile.objects.filter(user_id__in=[booking.host_id, booking.guest_id]).update(
+                completed_sessions=Greatest(F("completed_sessions") - 1, 0)
+            )
+        booking.status = Booking.Status.NO_SHOW
+        booking.no_show_user = absent
+        booking.no_show_reported_at = now
+        booking.save(update_fields=["status", "no_show_user", "no_show_reported_at"])
+        profile = Profile.objects.select_for_update().get(user=absent)
+        profile.no_shows += 1
+        recent = Booking.objects.filter(
+            status=Booking.Status.NO_SHOW,
+            no_show_user=absent,
+            starts_at__gte=now - NO_SHOW_WINDOW,
+        ).count()
+        fields = ["no_shows"]
+        if recent >= NO_SHOWS_BEFORE_SUSPENSION:
+            until = now + SUSPENSION
+            if not profile.booking_suspended_until or profile.booking_suspended_until < until:
+                profile.booking_suspended_until = until
+                fields.append("booking_suspended_until")
+        profile.save(update_fields=fields)
+        # Nothing to grade and nothing to remind about for a session that didn't happen.
+        signals.no_show_reported.send(sender=Booking, booking=booking)
+    return booking
+
+
+def complete_finished_bookings(*, now: datetime | None = None) -> int:
+    """Mark confirmed bookings whose end has passed as completed; returns how many.
+
+    Each booking flips with a conditional UPDATE, so concurrent runs count every
+    session once.
+    """
+    now = now or timezone.now()
+    finished = Booking.objects.filter(status=Booking.Status.CONFIRMED, ends_at__lte=now)
+    done = 0
+    for pk, host_id, guest_id in finished.values_list("pk", "host_id", "guest_id"):
+        with transaction.atomic():
+            flipped = Booking.objects.filter(
+                pk=pk, status=Booking.Status.CONFIRMED, ends_at__lte=now
+            ).update(status=Booking.Status.COMPLETED)
+            if flipped:
+                Profile.objects.filter(user_id__in=[host_id, guest_id]).update(
+                    completed_sessions=F("completed_sessions") + 1
+                )
+                done += 1
+    return done

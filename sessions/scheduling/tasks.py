@@ -1,0 +1,16 @@
+"""Celery tasks of scheduling: thin, and given ids only.
+
+The registered name keeps the app-level module path it was first queued
+under, so the beat schedule and queued messages still resolve.
+"""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="sessions.tasks.complete_finished_bookings")
+def complete_finished_bookings() -> int:
+    """Beat: bookings whose end has passed become completed."""
+    return services.complete_finished_bookings(now=timezone.now())

@@ -1,0 +1,43 @@
+"""Scheduling pages. Included by sessions.urls under the "sessions" namespace."""
+
+from django.urls import path
+
+from . import room_views, views
+
+urlpatterns = [
+    path("interviews/find/", views.find_slots, name="find"),
+    path("interviews/mine/", views.my_interviews, name="mine"),
+    path("interviews/publish/", views.publish, name="publish"),
+    path("interviews/slots/<int:pk>/book/", views.book, name="book"),
+    path("interviews/slots/<int:pk>/withdraw/", views.withdraw_slot, name="withdraw_slot"),
+    path("interviews/<int:pk>/", views.booking_detail, name="booking"),
+    path("interviews/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("interviews/<int:pk>/reschedule/", views.propose_reschedule, name="reschedule"),
+    path("interviews/<int:pk>/no-show/", views.report_no_show, name="no_show"),
+    path("interviews/<int:pk>/invite.ics", views.booking_ics, name="booking_ics"),
+    path(
+        "interviews/reschedules/<int:pk>/accept/",
+        views.answer_reschedule,
+        {"answer": "accept"},
+        name="accept_reschedule",
+    ),
+    path(
+        "interviews/reschedules/<int:pk>/decline/",
+        views.answer_reschedule,
+        {"answer": "decline"},
+        name="decline_reschedule",
+    ),
+    path(
+        "interviews/reschedules/<int:pk>/withdraw/",
+        views.answer_reschedule,
+        {"answer": "withdraw"},
+        name="withdraw_reschedule",
+    ),
+    path("interviews/rounds/<int:round_id>/notes/", room_views.round_notes, name="round_notes"),
+    path(
+        "interviews/rounds/<int:round_id>/design-started/",
+        room_views.design_started,
+        name="design_started",
+    ),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

@@ -1,0 +1,52 @@
+"""Local-time helpers every domain may use: formatting in a person's zone, and
+turning a wall-clock time in a zone into an aware moment without guessing on
+DST change days (zoneinfo, PEP 495 `fold`)."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+
+
+def format_local(moment: datetime, zone: ZoneInfo, *, with_zone: bool = False) -> str:
+    local = moment.astimezone(zone)
+    text = f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
+    return f"{text} ({zone.key})" if with_zone else text
+
+
+def format_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def format_offset(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "+" if offset >= timedelta(0) else "−"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def localize(*, day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The aware moment a wall-clock time names in a zone, refusing to guess.
+
+    On a DST change day a wall-clock time can be missing (clocks jump forward)
+    or happen twice (clocks go back). zoneinfo resolves both silently through
+    `fold`; comparing fold=0 with fold=1 tells us which case we are in.
+    """
+    naive = datetime.combine(day, at.replace(second=0, microsecond=0))
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != naive:
+        raise ValidationError(
+            f"{at:%H:%M} on {format_day(day)} does not exist in {zone.key}: the clocks jump "
+            "forward that night. Pick another time.",
+            code="nonexistent_time",
+        )
+    raise ValidationError(
+        f"{at:%H:%M} on {format_day(day)} happens twice in {zone.key}: the clocks go back "
+        f"that night, so it could mean {format_offset(first)} or {format_offset(second)}. "
+        "Pick a time that happens only once.",
+        code="ambiguous_time",
+    )

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sessions.room.context import round_record_context
 from sessions.scheduling.models import Round
 
 from . import selectors, services
@@ -89,7 +90,13 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(
         request,
         "sessions/grading/scorecard_form.html",
-        {"round": round, "booking": round.booking, "scorecard": card, "form": form},
+        {
+            "round": round,
+            "booking": round.booking,
+            "scorecard": card,
+            "form": form,
+            **round_record_context(round),
+        },
         status=status,
     )
 
@@ -153,6 +160,7 @@ def scorecard_view(request: HttpRequest, round_id: int) -> HttpResponse:
             "revealed": is_candidate or selectors.is_revealed(card),
             "reveal_deadline": selectors.reveal_deadline(card.booking),
             "rating": rating,
+            **round_record_context(card.round),
         },
     )
 

@@ -61,3 +61,23 @@ def live_room_context(*, booking: Booking, round_: Round, user, now: datetime) -
         else [],
         "live_checklist_url": reverse("room:checklist", args=[round_.pk]),
     }
+
+
+def round_record_context(round_: Round) -> dict[str, Any]:
+    """What the live room left for a round, for the scorecard and feedback pages:
+    the final code and language, the board's elements, the code's replay frames
+    and the ticked checklist (templates/sessions/room/_record.html)."""
+    contents = services.round_contents(round_)
+    document = RoomDocument.objects.filter(round=round_).first()
+    ticks = (document.checklist if document else None) or {}
+    return {
+        "record": contents,
+        "record_round": round_,
+        "record_language": dict(services.LANGUAGES).get(contents.language, contents.language),
+        "record_elements": contents.elements,
+        "record_replay": services.replay_frames(round_) if contents.code else [],
+        "record_checklist": [label for key, label in services.CLARIFYING_CHECKLIST if key in ticks],
+        "record_asset_path": static("room/excalidraw/"),
+        "record_replay_id": f"replay-{round_.pk}",
+        "record_board_id": f"board-{round_.pk}",
+    }

@@ -342,19 +342,20 @@ def tick_checklist(*, round_: Round, by, item: str, ticked: bool, now=None) -> d
 
 
 def checklist_evidence(round_: Round) -> str:
-    """The ticked items as sentences for the scorecard's evidence, in the
-    checklist's order, with minutes into the round (e.g. "Scale (minute 3)")."""
+    """The ticked items as one sentence for the scorecard's evidence, in the
+    checklist's order, each with the minute of the round it was ticked in, e.g.
+    "Ticked in the room: Scale: users, … (minute 3); SLA: … (minute 5)."."""
     document = RoomDocument.objects.filter(round=round_).first()
     ticks = (document.checklist if document else None) or {}
     if not ticks:
         return ""
     start, _end = round_window(round_.booking, round_.number)
-    lines = []
+    parts = []
     for key, label in CLARIFYING_CHECKLIST:
         if key in ticks:
             minute = int((datetime.fromisoformat(ticks[key]) - start).total_seconds() // 60)
-            lines.append(f"Clarified {label[0].lower()}{label[1:]} (minute {max(minute, 0)}).")
-    return " ".join(lines)
+            parts.append(f"{label} (minute {max(minute, 0)})")
+    return "Ticked in the room: " + "; ".join(parts) + "."
 
 
 def encode_app_message(payload: dict[str, Any]) -> bytes:

@@ -60,7 +60,7 @@ def start_server(port: int) -> subprocess.Popen:
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0",
-         "tests.bench.room_asgi:application"],
+         "--websocket_connect_timeout", "60", "tests.bench.room_asgi:application"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -99,8 +99,11 @@ async def drive(urls_and_cookies, port: int, meter: Meter, *, echo: bool) -> dic
     stop = asyncio.Event()
     origin = f"http://127.0.0.1:{port}"
 
+    connecting = asyncio.Semaphore(10)  # open sockets ten at a time, like people arriving
+
     async def client(index: int, url: str, cookie: bytes, ready: asyncio.Event, go: asyncio.Event):
         nonlocal measuring
+        await connecting.acquire()
         async with websockets.connect(
             url, origin=origin, additional_headers={"Cookie": cookie.decode()},
             max_size=None, ping_interval=None,
@@ -120,6 +123,7 @@ async def drive(urls_and_cookies, port: int, meter: Meter, *, echo: bool) -> dic
                         latencies.append((time.perf_counter() - started) * 1000)
 
             reading = asyncio.create_task(reader())
+            connecting.release()
             ready.set()
             await go.wait()
             await asyncio.sleep(random.random() / EDITS_PER_SECOND)
@@ -147,7 +151,7 @@ async def drive(urls_and_cookies, port: int, meter: Meter, *, echo: bool) -> dic
         ready = asyncio.Event()
         readies.append(ready)
         tasks.append(asyncio.create_task(client(index, url, cookie, ready, go)))
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=120)
+    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=300)
     go.set()
     await asyncio.sleep(WARM_UP)
     measuring = True

@@ -3,13 +3,11 @@
 import React from "react";
 import { createRoot } from "react-dom/client";
 import { Excalidraw, convertToExcalidrawElements } from "@excalidraw/excalidraw";
-import * as Y from "yjs";
 import { ExcalidrawBinding } from "y-excalidraw";
 
 export function mountBoard({ parent, doc, awareness, writable }) {
   const yElements = doc.getArray("elements");
   const yAssets = doc.getMap("assets");
-  const undoManager = new Y.UndoManager(yElements);
   let binding = null;
   let api = null;
   let resolveReady;
@@ -18,13 +16,15 @@ export function mountBoard({ parent, doc, awareness, writable }) {
   const root = createRoot(parent);
   root.render(
     React.createElement(Excalidraw, {
+      // React may mount Excalidraw more than once (it re-renders a root from scratch
+      // after recovering from an error): bind to whichever instance is current.
       excalidrawAPI: (instance) => {
-        if (api) return;
+        if (!instance || instance === api) return;
+        if (binding) binding.destroy();
         api = instance;
-        binding = new ExcalidrawBinding(yElements, yAssets, instance, awareness, {
-          excalidrawDom: parent,
-          undoManager,
-        });
+        // No shared undo manager: y-excalidraw's looks for undo buttons that the
+        // read-only board does not have. Excalidraw's own undo works per person.
+        binding = new ExcalidrawBinding(yElements, yAssets, instance, awareness);
         resolveReady(instance);
       },
       isCollaborating: true,

@@ -13,10 +13,7 @@ BENCH_ROOMS and BENCH_ROOM_SECONDS shrink the run for a quick look.
 import asyncio
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,11 +21,11 @@ from pathlib import Path
 import psutil
 import pytest
 import websockets
-from django.conf import settings
 from django.utils import timezone
 from pycrdt import Decoder, Doc, Text, create_update_message
 
 from sessions.room.models import RoomUpdate
+from tests.asgi_server import free_port, start_asgi_server, stop
 from tests.factories import make_booking
 from tests.sessions.room.support import session_cookie
 
@@ -41,36 +38,15 @@ WARM_UP = 3.0
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "CHANNEL_LAYER_PREFIX": "interviewprep-bench-room",
-        "LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0",
-         "--websocket_connect_timeout", "60", "tests.bench.room_asgi:application"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return proc
-        time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("daphne did not start")
+def start_server(port: int):
+    return start_asgi_server(
+        port,
+        app="tests.bench.room_asgi:application",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        CHANNEL_LAYER_PREFIX="interviewprep-bench-room",
+    )
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -188,8 +164,7 @@ def test_room_relay_against_echo():
         echo = asyncio.run(drive(echo_clients, port, meter, echo=True))
         relay = asyncio.run(drive(room_clients, port, meter, echo=False))
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
     stored = RoomUpdate.objects.count()
     assert relay["count"] > 0 and echo["count"] > 0
     assert stored > 0

@@ -15,6 +15,12 @@ from . import services
 from .models import RoomDocument
 
 
+def _excalidraw_asset_path() -> str:
+    # A folder, not a file: the manifest storage has no hashed name for it, and
+    # Excalidraw asks for the fonts below it by their plain names.
+    return settings.STATIC_URL.rstrip("/") + "/room/excalidraw/"
+
+
 def live_room_context(*, booking: Booking, round_: Round, user, now: datetime) -> dict[str, Any]:
     """The template context of the live panel for ``user`` in ``round_`` (times in UTC)."""
     other = booking.other_participant(user)
@@ -42,7 +48,7 @@ def live_room_context(*, booking: Booking, round_: Round, user, now: datetime) -
         "meetingUrl": booking.meeting_url,
         "question": question,
         "defaultLanguage": "python",
-        "assetPath": static("room/excalidraw/"),
+        "assetPath": _excalidraw_asset_path(),
         "boardCss": static("room/board.css"),
     }
     return {
@@ -77,7 +83,7 @@ def round_record_context(round_: Round) -> dict[str, Any]:
         "record_elements": contents.elements,
         "record_replay": services.replay_frames(round_) if contents.code else [],
         "record_checklist": [label for key, label in services.CLARIFYING_CHECKLIST if key in ticks],
-        "record_asset_path": static("room/excalidraw/"),
+        "record_asset_path": _excalidraw_asset_path(),
         "record_replay_id": f"replay-{round_.pk}",
         "record_board_id": f"board-{round_.pk}",
     }

@@ -25,6 +25,7 @@ pytestmark = [
 
 LA, BERLIN = "America/Los_Angeles", "Europe/Berlin"
 PAGE_ERRORS: list[str] = []
+OUTSIDE_REQUESTS: list[str] = []
 FAKE_MEDIA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 
 
@@ -48,10 +49,12 @@ def chromium():
 
 @pytest.fixture(autouse=True)
 def no_page_errors():
-    """Every script error in either page fails the test."""
+    """Every script error in either page, and any request to another server, fails the test."""
     PAGE_ERRORS.clear()
+    OUTSIDE_REQUESTS.clear()
     yield
     assert PAGE_ERRORS == []
+    assert OUTSIDE_REQUESTS == []
 
 
 @pytest.fixture
@@ -71,6 +74,15 @@ def open_room(chromium, server, booking, user, zone):
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server}])
     page = context.new_page()
     page.on("pageerror", lambda error: PAGE_ERRORS.append(f"{zone}: {error}"))
+    # Everything (scripts, fonts, styles) comes from our server: no CDN.
+    page.on(
+        "request",
+        lambda request: (
+            OUTSIDE_REQUESTS.append(request.url)
+            if request.url.startswith("http") and not request.url.startswith(server)
+            else None
+        ),
+    )
     page.goto(f"{server}/interviews/{booking.pk}/room/")
     expect(page.locator("#room-connection")).to_have_attribute(
         "data-state", "connected", timeout=20000
@@ -95,10 +107,14 @@ def test_typing_and_drawing_reach_the_other_person_and_the_board_records_designi
 
         # Ada types in the shared editor; Ben sees it within 2 seconds.
         ada_page.locator("#room-editor .cm-content").click()
-        ada_page.keyboard.type("def shorten(url):")
-        expect(ben_page.locator("#room-editor .cm-content")).to_contain_text(
-            "def shorten(url):", timeout=2000
+        ada_page.keyboard.type("# ")  # keystrokes first, then the clock starts on one insert
+        ben_page.wait_for_function("window.interviewRoom.doc.getText('code').toString() === '# '")
+        ada_page.keyboard.insert_text("def shorten(url):")
+        ben_page.wait_for_function(
+            "window.interviewRoom.doc.getText('code').toString() === '# def shorten(url):'",
+            timeout=2000,
         )
+        expect(ben_page.locator("#room-editor .cm-content")).to_contain_text("def shorten(url):")
 
         # Ada draws a rectangle; it appears on Ben's board and starts the design.
         for page in (ben_page, ada_page):
@@ -124,6 +140,10 @@ def test_typing_and_drawing_reach_the_other_person_and_the_board_records_designi
         round_ = Round.objects.get(booking=booking)
         assert round_.design_started_at is not None
         assert 3.9 <= float(round_.clarifying_minutes) <= 6
+
+        # Ada closes her tab: Ben sees her leave within a second.
+        ada_context.close()
+        expect(ben_page.locator("#room-presence")).to_contain_text("Ada: not here", timeout=1000)
     finally:
         ben_context.close()
         ada_context.close()

@@ -9,7 +9,7 @@ TEST_DB_NAME ?= interviewprep
 TEST_REDIS_DB ?= 15
 ARGS ?=
 
-.PHONY: run test pytest test-clock lint format bench install install-dev chromium migrate demo clean
+.PHONY: run test pytest test-clock lint format bench install install-dev chromium migrate demo clean assets assets-check
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,9 +47,26 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The live room's front end (frontend/ -> static/room/, committed so `make run`
+# needs no Node). `make test` rebuilds it when Node is present and fails if the
+# committed bundle differs from a fresh build.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	node frontend/build.mjs static/room
+
+assets-check:
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  $(MAKE) --no-print-directory node_modules/.package-lock.json && \
+	  tmp=$$(mktemp -d) && node frontend/build.mjs "$$tmp/room" && \
+	  if diff -rq "$$tmp/room" static/room; then rm -rf "$$tmp"; echo "static/room matches frontend/"; \
+	  else rm -rf "$$tmp"; echo "static/room differs from a fresh build of frontend/: run make assets and commit it" >&2; exit 1; fi; \
+	else echo "Node is not installed: skipping the check of static/room"; fi
+
 # The whole suite: services, browser, lint, tests. Starts PostgreSQL/Redis only
 # when none answer on the standard ports, and stops what it started.
-test: install-dev chromium lint
+test: install-dev chromium lint assets-check
 	@set -euo pipefail; \
 	eval "$$(bash scripts/test-services.sh)"; \
 	trap 'bash scripts/test-services.sh stop' EXIT; \

@@ -5,6 +5,7 @@ broker on the local filesystem, console email and DEBUG on. Every value that
 differs in production comes from an environment variable listed in README.md.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -63,6 +64,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 
 INSTALLED_APPS = [
+    # First, so `manage.py runserver` is daphne's ASGI server (HTTP and the room's WebSockets).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.mfa",
     "csp",
+    "channels",
     "accounts",
     "sessions.apps.InterviewsConfig",
     "payments",
@@ -101,6 +105,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "interviewprep.urls"
 WSGI_APPLICATION = "interviewprep.wsgi.application"
+ASGI_APPLICATION = "interviewprep.asgi.application"
 
 TEMPLATES = [
     {
@@ -125,8 +130,13 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two bookings can't interleave.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets the room's socket writers and page readers work side by side.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
@@ -184,6 +194,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Channel layer (the live room's relay between processes) ---------------
+if REDIS_URL:
+    # Redis pub/sub: one PUBLISH per relayed message, pushed to every subscribed
+    # process, instead of a blocking pop per message and recipient (the list-based
+    # RedisChannelLayer). The database, not the layer, keeps the documents, so a
+    # message lost with a dropped connection is recovered when the client resyncs.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL}],
+                "prefix": env("CHANNEL_LAYER_PREFIX", "interviewprep:channels"),
+            },
+        }
+    }
+else:
+    # One process serves everything in the embedded default, so memory is enough.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Email ----------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", "console://")
@@ -355,6 +384,21 @@ STORAGES = {
 
 # --- Product settings -----------------------------------------------------
 MEETING_BASE_URL = env("MEETING_BASE_URL", "https://meet.jit.si/").rstrip("/") + "/"
+# STUN/TURN servers for the room's video call, as RTCIceServer JSON.
+ICE_SERVERS = env("ICE_SERVERS", '[{"urls": "stun:stun.l.google.com:19302"}]')
+try:
+    ICE_SERVERS = json.loads(ICE_SERVERS)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        'ICE_SERVERS must be JSON, e.g. [{"urls": "stun:stun.example.org:3478"}].'
+    ) from exc
+if not isinstance(ICE_SERVERS, list):
+    raise ImproperlyConfigured("ICE_SERVERS must be a JSON list of RTCIceServer objects.")
+# The room's socket: the largest message accepted and the flood limits.
+ROOM_MAX_MESSAGE_BYTES = int(env("ROOM_MAX_MESSAGE_BYTES", str(1024 * 1024)))
+ROOM_FLOOD_MESSAGES_PER_SECOND = int(env("ROOM_FLOOD_MESSAGES_PER_SECOND", "200"))
+ROOM_FLOOD_BURST = int(env("ROOM_FLOOD_BURST", "600"))
+ROOM_FLOOD_BYTES_PER_SECOND = int(env("ROOM_FLOOD_BYTES_PER_SECOND", str(2 * 1024 * 1024)))
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env("STRIPE_API_BASE")  # tests only: points stripe at the local fake

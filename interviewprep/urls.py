@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("sessions.grading.urls")),
     path("", include("sessions.notifications.urls")),
     path("", include("sessions.matching.urls")),
+    path("room/", include("sessions.room.urls")),
     path("playbook/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]

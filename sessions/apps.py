@@ -18,6 +18,7 @@ class InterviewsConfig(AppConfig):
         from sessions.grading import receivers as grading_receivers
         from sessions.matching import receivers as matching_receivers
         from sessions.notifications import receivers
+        from sessions.room import receivers as room_receivers
         from sessions.scheduling import calendar
         from sessions.scheduling import receivers as scheduling_receivers
 
@@ -28,3 +29,5 @@ class InterviewsConfig(AppConfig):
         matching_receivers.connect()
         # A cached calendar feed is forgotten when its person's bookings change.
         calendar.connect_receivers()
+        # A cancelled booking closes its live room's sockets.
+        room_receivers.connect()

@@ -54,3 +54,8 @@ __all__ = [
     "Scorecard",
     "Slot",
 ]
+
+# The live room's documents (sessions/room) are registered through this module too.
+from sessions.room.models import RoomDocument, RoomUpdate  # noqa: E402
+
+__all__ += ["RoomDocument", "RoomUpdate"]

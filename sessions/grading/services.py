@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sessions.room.services import checklist_evidence
 from sessions.scheduling.models import Booking, Round
 
 from . import signals
@@ -107,7 +108,25 @@ def start_scorecard(*, round: Round) -> Scorecard:
     except IntegrityError:
         # The autosave and the page load raced; the other one created it.
         return Scorecard.objects.get(round=round)
+    _carry_checklist(scorecard, round)
     return scorecard
+
+
+# The dimension whose evidence the room's clarifying checklist feeds.
+CLARIFYING_DIMENSION = "requirements_clarification"
+
+
+def _carry_checklist(scorecard: Scorecard, round: Round) -> None:
+    """Write what the interviewer ticked on the room's clarifying checklist into the
+    clarifying dimension's evidence, unless the grader has written some already."""
+    evidence = checklist_evidence(round)
+    if evidence:
+        Score.objects.filter(
+            scorecard=scorecard,
+            scorecard__status=Scorecard.Status.DRAFT,
+            dimension__key=CLARIFYING_DIMENSION,
+            evidence="",
+        ).update(evidence=evidence)
 
 
 def _carry_in_room(scorecard: Scorecard, round: Round) -> Scorecard:
@@ -126,6 +145,7 @@ def _carry_in_room(scorecard: Scorecard, round: Round) -> Scorecard:
         Scorecard.objects.filter(pk=scorecard.pk, status=Scorecard.Status.DRAFT).update(
             **{name: getattr(scorecard, name) for name in changed}
         )
+    _carry_checklist(scorecard, round)
     return scorecard
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import at_sentence_start
+from sessions.room.context import round_record_context
 from sessions.scheduling.models import Round
 
 from . import selectors, services
@@ -95,7 +96,13 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(
         request,
         "sessions/grading/scorecard_form.html",
-        {"round": round, "booking": round.booking, "scorecard": card, "form": form},
+        {
+            "round": round,
+            "booking": round.booking,
+            "scorecard": card,
+            "form": form,
+            **round_record_context(round),
+        },
         status=status,
     )
 
@@ -162,6 +169,7 @@ def scorecard_view(request: HttpRequest, round_id: int) -> HttpResponse:
             "revealed": is_candidate or selectors.is_revealed(card),
             "reveal_deadline": selectors.reveal_deadline(card.booking),
             "rating": rating,
+            **round_record_context(card.round),
         },
     )
 

@@ -1,1 +1,3 @@
-"""The live interview room: Channels consumer, routing and shared-document storage."""
+"""The live interview room: a WebSocket consumer that speaks the Yjs sync protocol,
+the shared document of each round stored in the database, presence and the
+signalling for the video call."""

@@ -1,73 +1,24 @@
-"""The room page: the rounds of a booking with their phases, the interviewer's
-notes and the "design started" marker of system design rounds."""
+"""The room's round records kept by scheduling: the interviewer's notes and the
+"design started" marker of system design rounds. The room page itself is
+sessions/room/views.py (it shows the live room on top of these)."""
 
 import json
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from . import services
 from .access import (
-    booking_for,
     round_for_interviewer,
     show_error,
     wants_json,
 )
 from .forms import RoundNotesForm
-from .models import Booking, InterviewType
-from .phases import current_round_number, plan_for, round_window
-
-
-@login_required
-@require_GET
-def room(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = booking_for(request.user, pk)
-    if booking.status == Booking.Status.CANCELLED:
-        messages.error(request, "This interview was cancelled, so its room is closed.")
-        return redirect("sessions:booking", pk=booking.pk)
-    now = timezone.now()
-    current = current_round_number(booking, now=now)
-    rounds = list(
-        booking.rounds.select_related("interviewer__profile", "candidate__profile", "question")
-    )
-    timeline = []
-    for r in rounds:
-        r.starts_at, r.ends_at = round_window(booking, r.number)
-        r.minutes = int((r.ends_at - r.starts_at) / timedelta(minutes=1))
-        r.phases = plan_for(booking.interview_type, minutes=r.minutes)
-        r.is_interviewer = r.interviewer_id == request.user.pk
-        r.is_current = r.number == current
-        r.has_ended = now >= r.ends_at
-        timeline.append(
-            {
-                "number": r.number,
-                "starts": r.starts_at.isoformat(),
-                "ends": r.ends_at.isoformat(),
-                "phases": [
-                    {"key": p["key"], "title": p["title"], "start": p["start"], "end": p["end"]}
-                    for p in r.phases
-                ],
-            }
-        )
-    return render(
-        request,
-        "sessions/scheduling/room.html",
-        {
-            "booking": booking,
-            "other": booking.other_participant(request.user),
-            "rounds": rounds,
-            "current": current,
-            "is_system_design": booking.interview_type == InterviewType.SYSTEM_DESIGN,
-            "room_now": now,
-            "room_data": {"now": now.isoformat(), "current": current, "rounds": timeline},
-        },
-    )
 
 
 @login_required

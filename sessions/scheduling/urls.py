@@ -19,7 +19,6 @@ urlpatterns = [
     path("interviews/<int:pk>/reschedule/", views.propose_reschedule, name="reschedule"),
     path("interviews/<int:pk>/no-show/", views.report_no_show, name="no_show"),
     path("interviews/<int:pk>/invite.ics", views.booking_ics, name="booking_ics"),
-    path("interviews/<int:pk>/room/", room_views.room, name="room"),
     path(
         "interviews/reschedules/<int:pk>/accept/",
         views.answer_reschedule,

@@ -1,0 +1,98 @@
+"""The room page (the rounds with their phase plans, and the live room of the
+current round) and the interviewer's clarifying checklist."""
+
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from sessions.scheduling.access import booking_for, round_for_interviewer
+from sessions.scheduling.models import Booking, InterviewType
+from sessions.scheduling.phases import current_round_number, plan_for, round_window
+
+from . import services
+from .context import live_room_context
+
+
+@login_required
+@require_GET
+def room_page(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = booking_for(request.user, pk)
+    if booking.status == Booking.Status.CANCELLED:
+        messages.error(request, "This interview was cancelled, so its room is closed.")
+        return redirect("sessions:booking", pk=booking.pk)
+    now = timezone.now()
+    current = current_round_number(booking, now=now)
+    rounds = list(
+        booking.rounds.select_related("interviewer__profile", "candidate__profile", "question")
+    )
+    timeline = []
+    for r in rounds:
+        r.starts_at, r.ends_at = round_window(booking, r.number)
+        r.minutes = int((r.ends_at - r.starts_at) / timedelta(minutes=1))
+        r.phases = plan_for(booking.interview_type, minutes=r.minutes)
+        r.is_interviewer = r.interviewer_id == request.user.pk
+        r.is_current = r.number == current
+        r.has_ended = now >= r.ends_at
+        timeline.append(
+            {
+                "number": r.number,
+                "starts": r.starts_at.isoformat(),
+                "ends": r.ends_at.isoformat(),
+                "phases": [
+                    {"key": p["key"], "title": p["title"], "start": p["start"], "end": p["end"]}
+                    for p in r.phases
+                ],
+            }
+        )
+    current_round = next(r for r in rounds if r.number == current)
+    return render(
+        request,
+        "sessions/room/room.html",
+        {
+            "booking": booking,
+            "other": booking.other_participant(request.user),
+            "rounds": rounds,
+            "current": current,
+            "is_system_design": booking.interview_type == InterviewType.SYSTEM_DESIGN,
+            "room_now": now,
+            "room_data": {"now": now.isoformat(), "current": current, "rounds": timeline},
+            **live_room_context(booking=booking, round_=current_round, user=request.user, now=now),
+        },
+    )
+
+
+@login_required
+@require_POST
+def checklist(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Tick or untick one item: JSON ``{"item": key, "ticked": bool}`` or a form post."""
+    round_ = round_for_interviewer(request.user, round_id)
+    as_json = request.content_type == "application/json"
+    if as_json:
+        try:
+            body = json.loads(request.body or b"{}")
+            item, ticked = body["item"], body["ticked"]
+        except (ValueError, KeyError, TypeError):
+            return JsonResponse(
+                {"error": 'Send {"item": "scale", "ticked": true} as JSON.'}, status=400
+            )
+        if not isinstance(item, str) or not isinstance(ticked, bool):
+            return JsonResponse({"error": "item is text and ticked is true or false."}, status=400)
+    else:
+        item, ticked = request.POST.get("item", ""), request.POST.get("ticked") == "on"
+    try:
+        ticks = services.tick_checklist(round_=round_, by=request.user, item=item, ticked=ticked)
+    except services.RoomError as exc:
+        if as_json:
+            return JsonResponse({"error": exc.message}, status=409)
+        messages.error(request, exc.message)
+        ticks = None
+    if as_json:
+        return JsonResponse({"checklist": ticks})
+    return redirect(reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}")

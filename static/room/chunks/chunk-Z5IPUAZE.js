@@ -1,0 +1,1 @@
+import{_ as s}from"./chunk-AUJ6CA74.js";import{d as e}from"./chunk-33AVNXM4.js";import{a as n}from"./chunk-EIBFAW37.js";var a=n(t=>{let{securityLevel:c}=s(),o=e("body");if(c==="sandbox"){let m=e(`#i${t}`).node()?.contentDocument??document;o=e(m.body)}return o.select(`#${t}`)},"selectSvgElement");export{a};

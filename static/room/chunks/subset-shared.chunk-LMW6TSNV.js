@@ -1,0 +1,1 @@
+import{a as s,b as a,c as o,d as t}from"./chunk-HO3CBVSO.js";import"./chunk-GIK2URCW.js";import"./chunk-C4FDHM7Q.js";import"./chunk-ETOMFKZJ.js";export{s as Commands,a as subsetToBase64,o as subsetToBinary,t as toBase64};

@@ -15,3 +15,7 @@ class InterviewsConfig(AppConfig):
         from sessions.notifications import receivers
 
         receivers.connect()
+        # Grading answers scheduling's "did this session take place?" (no-show reports).
+        from sessions.grading import receivers as grading_receivers
+
+        grading_receivers.connect()

@@ -3,6 +3,11 @@ domain's tasks so workers register them. The registered names stay
 "sessions.tasks.<name>" (see the `name=` of each task)."""
 
 from sessions.notifications.tasks import send_due_reminders, send_reminder
-from sessions.scheduling.tasks import complete_finished_bookings
+from sessions.scheduling.tasks import complete_finished_bookings, uphold_undisputed_no_shows
 
-__all__ = ["complete_finished_bookings", "send_due_reminders", "send_reminder"]
+__all__ = [
+    "complete_finished_bookings",
+    "send_due_reminders",
+    "send_reminder",
+    "uphold_undisputed_no_shows",
+]

@@ -69,18 +69,25 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            action = request.POST.get("action")
+            posted_fields = any(name in request.POST for name in form.fields)
             try:
-                if request.POST.get("action") == "submit":
-                    services.submit_scorecard(
-                        round=round, grader=request.user, data=form.service_data()
-                    )
+                if action == "submit" and request.POST.get("confirm") == "yes":
+                    # The confirm page posts no fields: it locks the stored draft.
+                    if posted_fields:
+                        services.save_draft(scorecard=card, data=form.service_data())
+                    services.submit_scorecard(round=round, grader=request.user, data={})
                     messages.success(
                         request,
                         f"Scorecard submitted. {round.candidate.display_name} sees it once every "
                         "scorecard of the session is in, or 72 hours after it ended.",
                     )
                     return redirect("grading:scorecard_view", round_id=round.pk)
-                services.save_draft(scorecard=card, data=form.service_data())
+                card = services.save_draft(scorecard=card, data=form.service_data())
+                if action == "submit":
+                    # Nothing is lost: the draft is saved; locking waits for a second, explicit step.
+                    services.check_complete(scorecard=card)
+                    return _confirm_submit(request, round, card)
                 messages.success(request, "Draft saved. Submit when every dimension is scored.")
                 return redirect("grading:scorecard", round_id=round.pk)
             except ValidationError as error:
@@ -91,6 +98,17 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
         "sessions/grading/scorecard_form.html",
         {"round": round, "booking": round.booking, "scorecard": card, "form": form},
         status=status,
+    )
+
+
+def _confirm_submit(request: HttpRequest, round: Round, card: Scorecard) -> HttpResponse:
+    """ "Submit and lock?": what will be locked, and the button that does it."""
+    scores = list(card.scores.select_related("dimension").order_by("dimension__order"))
+    rows = [{"score": s, "meaning": LevelAnchor.SCORE_MEANINGS.get(s.value, "")} for s in scores]
+    return render(
+        request,
+        "sessions/grading/scorecard_confirm.html",
+        {"round": round, "booking": round.booking, "scorecard": card, "rows": rows},
     )
 
 

@@ -19,6 +19,7 @@ from .access import (
     show_error,
     wants_json,
 )
+from .forms import QuestionChoiceForm
 from .models import Booking, InterviewType
 from .phases import current_round_number, plan_for, round_window
 
@@ -33,7 +34,9 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     current = current_round_number(booking, now=now)
     rounds = list(
-        booking.rounds.select_related("interviewer__profile", "candidate__profile", "question")
+        booking.rounds.select_related(
+            "booking__slot", "interviewer__profile", "candidate__profile", "question"
+        )
     )
     timeline = []
     for r in rounds:
@@ -42,7 +45,15 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         r.phases = plan_for(booking.interview_type, minutes=r.minutes)
         r.is_interviewer = r.interviewer_id == request.user.pk
         r.is_current = r.number == current
+        r.in_progress = r.starts_at <= now < r.ends_at
         r.has_ended = now >= r.ends_at
+        if r.is_interviewer and now < r.starts_at:
+            r.question_form = QuestionChoiceForm(
+                choices=services.question_choices(r),
+                candidate_name=r.candidate.display_name,
+                initial={"question": r.question_id},
+                prefix=f"round-{r.number}",
+            )
         timeline.append(
             {
                 "number": r.number,
@@ -67,6 +78,31 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "room_data": {"now": now.isoformat(), "current": current, "rounds": timeline},
         },
     )
+
+
+@login_required
+@require_POST
+def change_question(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round's interviewer switches its question, before the round starts."""
+    round_ = round_for_interviewer(request.user, round_id)
+    form = QuestionChoiceForm(
+        request.POST,
+        choices=services.question_choices(round_),
+        candidate_name=round_.candidate.display_name,
+        prefix=f"round-{round_.number}",
+    )
+    if not form.is_valid():
+        messages.error(request, "Pick a question from the list.")
+    else:
+        try:
+            round_ = services.change_round_question(
+                round=round_, by=request.user, question=form.cleaned_data["question"]
+            )
+        except services.SchedulingError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, f"The question is now “{round_.question.title}”.")
+    return redirect(reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}")
 
 
 @login_required

@@ -19,7 +19,7 @@ from sessions.grading import selectors as grading_selectors
 from sessions.timeutils import format_duration
 
 from . import selectors, services
-from .access import booking_for, own_slot, reschedule_for, show_error
+from .access import booking_for, no_show_report_against, own_slot, reschedule_for, show_error
 from .calendar import build_feed, build_ics
 from .forms import (
     BookForm,
@@ -355,15 +355,6 @@ def answer_reschedule(request: HttpRequest, pk: int, answer: str) -> HttpRespons
 # --- No-shows ------------------------------------------------------------------------
 
 
-def _report_against(user, booking_pk: int) -> NoShowReport:
-    """The no-show report of a booking, for the person it accuses; 404 for anyone else."""
-    return get_object_or_404(
-        NoShowReport.objects.select_related("booking", "reporter__profile"),
-        booking_id=booking_pk,
-        accused=user,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_no_show(request: HttpRequest, pk: int) -> HttpResponse:
@@ -403,7 +394,7 @@ def report_no_show(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dispute_no_show(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_against(request.user, pk)
+    report = no_show_report_against(request.user, pk)
     form = NoShowDisputeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

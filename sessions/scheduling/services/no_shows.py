@@ -177,7 +177,7 @@ def dispute_no_show(
 def _count_against(report: NoShowReport, now: datetime) -> None:
     """What an upheld report does: the booking becomes a no-show, the accused's
     record counts it, and a second no-show within 30 days pauses booking."""
-    booking = Booking.objects.select_for_update(of=("self",)).filter(pk=report.booking_id).get()
+    booking = Booking.objects.select_for_update(of=("self",)).get(pk=report.booking_id)
     if booking.status == Booking.Status.COMPLETED:
         # The session was counted as done when it ended; it wasn't.
         Profile.objects.filter(user_id__in=[booking.host_id, booking.guest_id]).update(

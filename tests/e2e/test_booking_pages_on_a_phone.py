@@ -121,3 +121,45 @@ def test_cancel_asks_first_and_a_bad_new_time_keeps_what_was_typed_on_a_phone(
     assert booking.status == Booking.Status.CANCELLED
     assert booking.late_cancellation
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_question_pages_proposals_and_the_scorecard_confirmation_fit_a_phone(
+    browser, own_connection, live_server
+):
+    from sessions.grading import services as grading
+    from sessions.scheduling import services
+    from tests.sessions.grading.grading_support import complete_data
+    from tests.sessions.scheduling.scheduling_support import make_slot
+
+    ada = person("ada@example.com", "Ada", "America/Los_Angeles")
+    dev = person("dev@example.com", "Dev", "Europe/Berlin")
+    now = timezone.now().replace(second=0, microsecond=0)
+    open_slot = make_slot(host=ada, starts_at=now + timedelta(days=4))
+    upcoming = make_booking(host=ada, guest=dev, starts_at=now + timedelta(days=2))
+    services.propose_reschedule(booking=upcoming, by=ada, starts_at=now + timedelta(days=3))
+    past = make_booking(host=ada, guest=dev, starts_at=now - timedelta(hours=3))
+    card = grading.start_scorecard(round=past.rounds.get())
+    grading.save_draft(scorecard=card, data=complete_data())
+
+    context, page = log_in(browser, live_server, dev, "Europe/Berlin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/interviews/slots/{open_slot.pk}/book/")
+    expect(page.get_by_label("Or a topic, in your words")).to_be_visible()
+    fits(page)
+    page.goto(f"{live_server.url}/interviews/mine/")
+    expect(page.get_by_text("for Ada")).to_be_visible()
+    fits(page)
+    context.close()
+
+    context, page = log_in(browser, live_server, ada, "America/Los_Angeles")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/interviews/{upcoming.pk}/room/")
+    expect(page.get_by_role("button", name="Use this question")).to_be_visible()
+    fits(page)
+    page.goto(f"{live_server.url}/interviews/rounds/{past.rounds.get().pk}/scorecard/")
+    press(page, "Submit and lock…")
+    expect(page.get_by_role("heading", name="Submit and lock your scorecard")).to_be_visible()
+    fits(page)
+    context.close()

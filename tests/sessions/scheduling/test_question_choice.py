@@ -102,7 +102,7 @@ class TestBooking:
         room = reverse("sessions:room", args=[booking.pk])
         client.force_login(guest)  # the interviewer
         body = client.get(room).content.decode()
-        assert "asked for: “A sourdough bakery&#x27;s oven rota”" in body
+        assert "Topic for this round: “A sourdough bakery&#x27;s oven rota”" in body
         assert "No bank question matches this topic" in body
         client.force_login(host)  # the candidate
         assert "No bank question matches" not in client.get(room).content.decode()

@@ -33,6 +33,8 @@ def press(page, name: str) -> None:
 
 
 @pytest.mark.browser
+# Times are derived from now (a session that started 30 minutes ago, one in 5 hours).
+@pytest.mark.clock
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_no_show_is_reported_confirmed_and_disputed_on_a_phone(
     browser, own_connection, live_server
@@ -79,6 +81,7 @@ def test_a_no_show_is_reported_confirmed_and_disputed_on_a_phone(
 
 
 @pytest.mark.browser
+@pytest.mark.clock
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_cancel_asks_first_and_a_bad_new_time_keeps_what_was_typed_on_a_phone(
     browser, own_connection, live_server
@@ -124,6 +127,7 @@ def test_cancel_asks_first_and_a_bad_new_time_keeps_what_was_typed_on_a_phone(
 
 
 @pytest.mark.browser
+@pytest.mark.clock
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_question_pages_proposals_and_the_scorecard_confirmation_fit_a_phone(
     browser, own_connection, live_server

@@ -38,6 +38,7 @@ TEMPLATE_NAMES = {
     Kind.FEEDBACK_NUDGE: "feedback-nudge",
     Kind.FEEDBACK_READY: "feedback-ready",
     Kind.NO_SHOW_REPORTED: "no-show-reported",
+    Kind.NO_SHOW_DISPUTED: "no-show-disputed",
     Kind.NO_SHOW_DECIDED: "no-show-decided",
 }
 ICS_METHODS = {
@@ -240,7 +241,7 @@ def build_context(reminder: Reminder, *, now: datetime | None = None) -> dict:
             }
             for s in revealed_scorecards(reminder, now)
         ]
-    if reminder.kind in (Kind.NO_SHOW_REPORTED, Kind.NO_SHOW_DECIDED):
+    if reminder.kind in (Kind.NO_SHOW_REPORTED, Kind.NO_SHOW_DISPUTED, Kind.NO_SHOW_DECIDED):
         report = NoShowReport.objects.filter(booking=booking).first()
         context["report"] = report
         context["recipient_is_accused"] = report is not None and report.accused_id == recipient.pk

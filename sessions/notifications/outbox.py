@@ -201,6 +201,11 @@ def no_show_reported(report: NoShowReport) -> None:
     _notify_now(report.booking, Kind.NO_SHOW_REPORTED, [report.accused])
 
 
+def no_show_disputed(report: NoShowReport) -> None:
+    """The reporter hears that the accused disputes it and staff will decide."""
+    _notify_now(report.booking, Kind.NO_SHOW_DISPUTED, [report.reporter])
+
+
 def no_show_upheld(report: NoShowReport) -> None:
     # Nothing to grade and nothing to remind about for a session that didn't happen.
     cancel_pending(report.booking)

@@ -33,6 +33,10 @@ def on_no_show_reported(sender, *, report, **kwargs) -> None:
     outbox.no_show_reported(report)
 
 
+def on_no_show_disputed(sender, *, report, **kwargs) -> None:
+    outbox.no_show_disputed(report)
+
+
 def on_no_show_upheld(sender, *, report, **kwargs) -> None:
     outbox.no_show_upheld(report)
 
@@ -56,6 +60,7 @@ CONNECTIONS = [
     (scheduling_signals.reschedule_proposed, on_reschedule_proposed),
     (scheduling_signals.reschedule_declined, on_reschedule_declined),
     (scheduling_signals.no_show_reported, on_no_show_reported),
+    (scheduling_signals.no_show_disputed, on_no_show_disputed),
     (scheduling_signals.no_show_upheld, on_no_show_upheld),
     (scheduling_signals.no_show_rejected, on_no_show_rejected),
     (grading_signals.scorecard_submitted, on_scorecard_submitted),

@@ -247,6 +247,17 @@ class TestDispute:
         assert report.dispute_reason == "I was there; we did it."
         assert report.disputed_at == NOW + timedelta(hours=71)
 
+    def test_the_reporter_hears_of_the_dispute(self, booking, ada, dev):
+        report = services.report_no_show(booking=booking, by=ada)
+        services.dispute_no_show(report=report, by=dev, reason="The call link was dead.")
+        row = Reminder.objects.get(kind=Reminder.Kind.NO_SHOW_DISPUTED)
+        assert row.recipient == ada
+        assert deliver_reminder(reminder_id=row.pk) == Reminder.Status.SENT
+        message = mail.outbox[-1]
+        assert message.to == [ada.email]
+        assert message.subject == "Dev disputes your no-show report"
+        assert "The call link was dead." in message.body
+
     def test_a_dispute_needs_a_reason(self, client, booking, ada, dev):
         services.report_no_show(booking=booking, by=ada)
         client.force_login(dev)

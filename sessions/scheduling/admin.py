@@ -85,13 +85,35 @@ class RescheduleInline(admin.TabularInline):
         return False
 
 
+class NoShowReportInline(admin.StackedInline):
+    model = NoShowReport
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "reporter",
+        "accused",
+        "status",
+        "reason",
+        "reported_at",
+        "dispute_until",
+        "dispute_reason",
+        "resolved_at",
+        "resolved_by",
+        "resolution_note",
+    ]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["starts_at", "interview_type", "host", "guest", "status", "late_cancellation"]
     list_filter = ["status", "interview_type", "host_role", "late_cancellation"]
     search_fields = ["host__email", "guest__email", "calendar_uid"]
     date_hierarchy = "starts_at"
-    inlines = [ParticipantInline, RoundInline, RescheduleInline]
+    inlines = [ParticipantInline, RoundInline, RescheduleInline, NoShowReportInline]
     readonly_fields = [
         "slot",
         "host",

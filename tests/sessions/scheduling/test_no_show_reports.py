@@ -405,6 +405,13 @@ class TestStaffDecisions:
         assert disputed.status == NoShowReport.Status.REJECTED
         assert dev.profile.no_shows == 0
 
+    def test_the_booking_shows_its_report_in_the_admin(self, client, staff, disputed):
+        client.force_login(staff)
+        url = reverse("admin:interviews_booking_change", args=[disputed.booking_id])
+        body = client.get(url).content.decode()
+        assert "I was there" in body
+        assert "Disputed, waiting for staff" in body
+
     def test_only_staff_decide(self, disputed, ada):
         with pytest.raises(services.SchedulingError, match="Only staff"):
             services.uphold_no_show(report=disputed, by=ada)

@@ -201,6 +201,7 @@ class ProfileForm(forms.ModelForm):
             "years_of_experience",
             "focus_areas",
             "bio",
+            "avoid_seen_questions",
         ]
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),

@@ -129,6 +129,12 @@ class Profile(models.Model):
     years_of_experience = models.PositiveSmallIntegerField(null=True, blank=True)
     focus_areas = models.JSONField(default=list, blank=True, validators=[validate_focus_areas])
     bio = models.TextField(max_length=600, blank=True)
+    # The question chooser skips bank questions this person was already given.
+    avoid_seen_questions = models.BooleanField(
+        "Don't give me a question I've already had",
+        default=False,
+        help_text="When a question is picked for you, skip the ones from your earlier sessions.",
+    )
 
     # Reliability, shown beside the person's slots and on their profile.
     completed_sessions = models.PositiveIntegerField(default=0)

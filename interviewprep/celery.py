@@ -34,4 +34,9 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
     },
+    "uphold-undisputed-no-shows": {
+        "task": "sessions.tasks.uphold_undisputed_no_shows",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
 }

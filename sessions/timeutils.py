@@ -84,3 +84,26 @@ def local_hours_as_utc_ranges(
         else:
             merged.append((start, end))
     return merged
+
+
+def format_range(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> str:
+    """ "Tue 3 Mar, 23:00–00:00 (+1 day)": a start and end in `zone`, the end
+    marked with how many days later it falls when it is not the same local day."""
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    text = f"{start:%a} {start.day} {start:%b}, {start:%H:%M}–{end:%H:%M}"
+    days = (end.date() - start.date()).days
+    if days:
+        text += f" (+{days} day{'s' if days > 1 else ''})"
+    return text
+
+
+def format_duration(span: timedelta) -> str:
+    """A span for people, rounded down: "40 min", "3 h", "3 h 20 min", "2 days"."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h" if not rest else f"{hours} h {rest} min"
+    days = hours // 24
+    return f"{days} days"

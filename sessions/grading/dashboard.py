@@ -21,7 +21,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
-from sessions.scheduling.models import Booking, HostRole, InterviewType
+from sessions.scheduling.models import (
+    Booking,
+    HostRole,
+    InterviewType,
+    NoShowReport,
+    RescheduleRequest,
+)
 
 from . import charts
 from .models import PlaybookSection, Score
@@ -36,6 +42,7 @@ from .selectors import (
 # Strongest and weakest look at the latest few scores of a dimension, so
 # progress shows up instead of being averaged away by early sessions.
 RECENT_SCORES = 3
+STRONGEST_MIN_SESSIONS = 3
 TYPE_ORDER = list(InterviewType.values)
 CLARIFYING_TARGET = (5, 8)
 
@@ -212,7 +219,10 @@ def progress_for(user, *, now: datetime | None = None) -> dict:
     recent = list(revealed.select_related("grader__profile").order_by("-session_ended_at")[:5])
 
     weakest = min(trends, key=lambda t: (t.recent_average, t.sort_key), default=None)
-    strongest = min(trends, key=lambda t: (-t.recent_average, t.sort_key), default=None)
+    # One good session says little: a dimension can be the strongest only once
+    # it has been scored in STRONGEST_MIN_SESSIONS sessions.
+    settled = [t for t in trends if len(t.points) >= STRONGEST_MIN_SESSIONS]
+    strongest = min(settled, key=lambda t: (-t.recent_average, t.sort_key), default=None)
     if weakest and strongest and weakest.recent_average == strongest.recent_average:
         strongest = None  # every dimension level: nothing stands out
     clarifying = [
@@ -232,10 +242,30 @@ def progress_for(user, *, now: datetime | None = None) -> dict:
         "graded_sessions": len(summary),
         "weakest": weakest,
         "strongest": strongest,
+        "strongest_min_sessions": STRONGEST_MIN_SESSIONS,
+        "most_scored_sessions": max((len(t.points) for t in trends), default=0),
         "playbook": _playbook_pointer(user, weakest),
         "fix_first": recent[0] if recent else None,
         "recent_feedback": recent,
         "upcoming": _upcoming(user, now),
+        "proposals_to_answer": list(
+            RescheduleRequest.objects.filter(
+                Q(booking__host=user) | Q(booking__guest=user),
+                status=RescheduleRequest.Status.PENDING,
+                booking__status=Booking.Status.CONFIRMED,
+                booking__starts_at__gt=now,
+            )
+            .exclude(proposed_by=user)
+            .select_related("booking", "proposed_by__profile")
+            .order_by("starts_at")[:10]
+        ),
+        "no_shows_to_dispute": list(
+            NoShowReport.objects.filter(
+                accused=user, status=NoShowReport.Status.REPORTED, dispute_until__gt=now
+            )
+            .select_related("booking", "reporter__profile")
+            .order_by("dispute_until")[:10]
+        ),
         "to_grade": list(
             rounds_to_grade(user, now)
             .select_related("booking", "candidate__profile")

@@ -1,4 +1,7 @@
-"""Grading's part when a person asks for their data (accounts.signals).
+"""Grading's receivers, connected once in the app's ready().
+
+- What scheduling asks: did this session evidently take place? (no-show reports)
+- Grading's part when a person asks for their data (accounts.signals).
 
 Scorecards they wrote (drafts too), scorecards about them only once the reveal
 rule lets them read those, ratings they gave, and ratings they received the way
@@ -8,10 +11,38 @@ scorecards and ratings are the peer's history and stay, the leaver shown as
 "a former member".
 """
 
+from django.db.models import Q
+
 from accounts.signals import personal_data_requested
+from sessions.scheduling import signals
 
 from .models import InterviewerRating, Scorecard
 from .selectors import revealed_scorecards_for
+
+# A reporter's scorecard counts as evidence once it says something: the page
+# creates an empty draft as soon as it is opened.
+_WRITTEN = (
+    Q(status=Scorecard.Status.SUBMITTED)
+    | ~Q(strengths="")
+    | ~Q(improvement_1="")
+    | ~Q(recommendation="")
+    | ~Q(level_calibration="")
+    | Q(scores__value__isnull=False)
+    | ~Q(scores__evidence="")
+)
+
+
+def session_evidence(sender, *, booking, accused, reporter, **kwargs) -> list[str]:
+    """Any scorecard the accused started, a rating they gave, or a scorecard
+    the reporter wrote about this booking shows the session took place."""
+    clauses = []
+    if Scorecard.objects.filter(booking=booking, grader=accused).exists():
+        clauses.append(f"{accused.display_name} started a scorecard for it")
+    if InterviewerRating.objects.filter(round__booking=booking, rater=accused).exists():
+        clauses.append(f"{accused.display_name} rated their interviewer")
+    if Scorecard.objects.filter(_WRITTEN, booking=booking, grader=reporter).exists():
+        clauses.append(f"you wrote a scorecard for {accused.display_name}")
+    return clauses
 
 
 def _scorecard(card: Scorecard, *, as_grader: bool) -> dict:
@@ -80,6 +111,8 @@ def on_personal_data_requested(sender, *, user, now=None, **kwargs) -> dict:
 
 
 def connect() -> None:
+    """Connect every receiver; calling it again connects nothing twice."""
+    signals.session_evidence.connect(session_evidence, dispatch_uid=f"{__name__}.session_evidence")
     personal_data_requested.connect(
         on_personal_data_requested, dispatch_uid=f"{__name__}.on_personal_data_requested"
     )

@@ -300,6 +300,15 @@ def save_draft(*, scorecard: Scorecard, data: dict[str, Any]) -> Scorecard:
     return locked
 
 
+def check_complete(*, scorecard: Scorecard) -> None:
+    """Raise the ValidationError submit_scorecard would raise for the stored draft.
+
+    The confirm step runs it before asking "Submit and lock?", so a draft with
+    a missing score goes back to the form with the problems marked.
+    """
+    _clean(scorecard, {}, complete=True)
+
+
 def submit_scorecard(*, round: Round, grader, data: dict[str, Any]) -> Scorecard:
     """Validate every dimension of the scorecard's rubric version and lock it.
 

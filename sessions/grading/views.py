@@ -73,11 +73,16 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            action = request.POST.get("action")
+            posted_fields = any(name in request.POST for name in form.fields)
             try:
-                if request.POST.get("action") == "submit":
-                    services.submit_scorecard(
-                        round=round, grader=request.user, data=form.service_data()
-                    )
+                if action == "submit" and request.POST.get("confirm") == "yes":
+                    # The confirm page posts no fields: it locks the stored draft.
+                    if posted_fields:
+                        with transaction.atomic():
+                            card = services.start_scorecard(round=round)
+                            services.save_draft(scorecard=card, data=form.service_data())
+                    services.submit_scorecard(round=round, grader=request.user, data={})
                     messages.success(
                         request,
                         f"Scorecard submitted. {at_sentence_start(round.candidate.display_name)} sees it "
@@ -87,7 +92,11 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
                     return redirect("grading:scorecard_view", round_id=round.pk)
                 with transaction.atomic():
                     card = services.start_scorecard(round=round)
-                    services.save_draft(scorecard=card, data=form.service_data())
+                    card = services.save_draft(scorecard=card, data=form.service_data())
+                if action == "submit":
+                    # Nothing is lost: the draft is saved; locking waits for a second, explicit step.
+                    services.check_complete(scorecard=card)
+                    return _confirm_submit(request, round, card)
                 messages.success(request, "Draft saved. Submit when every dimension is scored.")
                 return redirect("grading:scorecard", round_id=round.pk)
             except ValidationError as error:
@@ -104,6 +113,17 @@ def scorecard(request: HttpRequest, round_id: int) -> HttpResponse:
             **round_record_context(round),
         },
         status=status,
+    )
+
+
+def _confirm_submit(request: HttpRequest, round: Round, card: Scorecard) -> HttpResponse:
+    """ "Submit and lock?": what will be locked, and the button that does it."""
+    scores = list(card.scores.select_related("dimension").order_by("dimension__order"))
+    rows = [{"score": s, "meaning": LevelAnchor.SCORE_MEANINGS.get(s.value, "")} for s in scores]
+    return render(
+        request,
+        "sessions/grading/scorecard_confirm.html",
+        {"round": round, "booking": round.booking, "scorecard": card, "rows": rows},
     )
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from sessions.grading.models import Rubric
 from sessions.scheduling.calendar import build_ics
-from sessions.scheduling.models import Booking, HostRole, InterviewType
+from sessions.scheduling.models import Booking, HostRole, InterviewType, NoShowReport
 
 from .models import Reminder
 from .selectors import pending_reschedule, revealed_scorecards
@@ -37,6 +37,9 @@ TEMPLATE_NAMES = {
     Kind.FEEDBACK_REQUEST: "feedback-request",
     Kind.FEEDBACK_NUDGE: "feedback-nudge",
     Kind.FEEDBACK_READY: "feedback-ready",
+    Kind.NO_SHOW_REPORTED: "no-show-reported",
+    Kind.NO_SHOW_DISPUTED: "no-show-disputed",
+    Kind.NO_SHOW_DECIDED: "no-show-decided",
 }
 ICS_METHODS = {
     Kind.CONFIRMATION: "REQUEST",
@@ -241,6 +244,11 @@ def build_context(reminder: Reminder, *, now: datetime | None = None) -> dict:
             }
             for s in revealed_scorecards(reminder, now)
         ]
+    if reminder.kind in (Kind.NO_SHOW_REPORTED, Kind.NO_SHOW_DISPUTED, Kind.NO_SHOW_DECIDED):
+        report = NoShowReport.objects.filter(booking=booking).first()
+        context["report"] = report
+        context["recipient_is_accused"] = report is not None and report.accused_id == recipient.pk
+        context["dispute_url"] = absolute_url("sessions:dispute_no_show", booking.pk)
     topic = TOPIC_OF_KIND.get(reminder.kind)
     if topic:
         context["unsubscribe_url"] = absolute_url(

@@ -28,6 +28,9 @@ class Reminder(models.Model):
         FEEDBACK_REQUEST = "feedback_request", "Feedback request"
         FEEDBACK_NUDGE = "feedback_nudge", "Feedback nudge"
         FEEDBACK_READY = "feedback_ready", "Feedback ready"
+        NO_SHOW_REPORTED = "no_show_reported", "No-show reported (to the accused)"
+        NO_SHOW_DISPUTED = "no_show_disputed", "No-show report disputed (to the reporter)"
+        NO_SHOW_DECIDED = "no_show_decided", "No-show report decided by staff"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

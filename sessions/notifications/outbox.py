@@ -13,7 +13,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from sessions.scheduling.models import Booking, HostRole, RescheduleRequest, Round
+from sessions.scheduling.models import (
+    Booking,
+    HostRole,
+    NoShowReport,
+    RescheduleRequest,
+    Round,
+)
 
 from .models import Reminder
 from .policy import (
@@ -195,3 +201,25 @@ def feedback_revealed(booking: Booking, candidates) -> None:
             )
             due_now.append(row.pk)
     _dispatch_on_commit(due_now)
+
+
+def no_show_reported(report: NoShowReport) -> None:
+    """The accused hears of the report at once, with the way to dispute it."""
+    _notify_now(report.booking, Kind.NO_SHOW_REPORTED, [report.accused])
+
+
+def no_show_disputed(report: NoShowReport) -> None:
+    """The reporter hears that the accused disputes it and staff will decide."""
+    _notify_now(report.booking, Kind.NO_SHOW_DISPUTED, [report.reporter])
+
+
+def no_show_upheld(report: NoShowReport) -> None:
+    # Nothing to grade and nothing to remind about for a session that didn't happen.
+    cancel_pending(report.booking)
+    if report.resolved_by_id:
+        no_show_decided(report)
+
+
+def no_show_decided(report: NoShowReport) -> None:
+    """Staff decided: both people hear the outcome."""
+    _notify_now(report.booking, Kind.NO_SHOW_DECIDED, [report.accused, report.reporter])

@@ -30,9 +30,20 @@ def on_reschedule_declined(sender, *, request, **kwargs) -> None:
     outbox.reschedule_declined(request)
 
 
-def on_no_show_reported(sender, *, booking, **kwargs) -> None:
-    # Nothing to grade and nothing to remind about for a session that didn't happen.
-    outbox.cancel_pending(booking)
+def on_no_show_reported(sender, *, report, **kwargs) -> None:
+    outbox.no_show_reported(report)
+
+
+def on_no_show_disputed(sender, *, report, **kwargs) -> None:
+    outbox.no_show_disputed(report)
+
+
+def on_no_show_upheld(sender, *, report, **kwargs) -> None:
+    outbox.no_show_upheld(report)
+
+
+def on_no_show_rejected(sender, *, report, **kwargs) -> None:
+    outbox.no_show_decided(report)
 
 
 def on_scorecard_submitted(sender, *, scorecard, **kwargs) -> None:
@@ -55,6 +66,9 @@ CONNECTIONS = [
     (scheduling_signals.reschedule_proposed, on_reschedule_proposed),
     (scheduling_signals.reschedule_declined, on_reschedule_declined),
     (scheduling_signals.no_show_reported, on_no_show_reported),
+    (scheduling_signals.no_show_disputed, on_no_show_disputed),
+    (scheduling_signals.no_show_upheld, on_no_show_upheld),
+    (scheduling_signals.no_show_rejected, on_no_show_rejected),
     (grading_signals.scorecard_submitted, on_scorecard_submitted),
     (grading_signals.feedback_revealed, on_feedback_revealed),
     (user_anonymising, on_user_anonymising),

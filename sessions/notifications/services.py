@@ -17,7 +17,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from sessions.grading.models import Scorecard
-from sessions.scheduling.models import Booking, Round
+from sessions.scheduling.models import Booking, NoShowReport, Round
 
 from . import emails
 from .models import Reminder
@@ -96,6 +96,13 @@ def reason_not_to_send(reminder: Reminder, now: datetime) -> tuple[str, str] | N
     field = PREFERENCE_FIELDS.get(kind)
     if field and not getattr(reminder.recipient.profile, field):
         return Status.CANCELLED, "The recipient switched these emails off."
+    if (
+        kind in (Kind.FEEDBACK_REQUEST, Kind.FEEDBACK_NUDGE, Kind.FEEDBACK_READY)
+        and NoShowReport.objects.filter(
+            booking=booking, status__in=NoShowReport.OPEN_STATUSES
+        ).exists()
+    ):
+        return Status.CANCELLED, "A no-show was reported for this session."
     if kind in (Kind.FEEDBACK_REQUEST, Kind.FEEDBACK_NUDGE):
         if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
             return Status.CANCELLED, f"The booking is {booking.get_status_display().lower()}."
@@ -106,6 +113,13 @@ def reason_not_to_send(reminder: Reminder, now: datetime) -> tuple[str, str] | N
     if kind == Kind.FEEDBACK_READY and not revealed_scorecards(reminder, now):
         # Nothing to show yet; feedback_revealed queues a fresh row when there is.
         return Status.CANCELLED, "No feedback was revealed to the recipient."
+    if (
+        kind == Kind.NO_SHOW_REPORTED
+        and not NoShowReport.objects.filter(
+            booking=booking, status=NoShowReport.Status.REPORTED
+        ).exists()
+    ):
+        return Status.CANCELLED, "The no-show report was already disputed or decided."
     if kind == Kind.RESCHEDULE_PROPOSED and not pending_reschedule(booking):
         return Status.CANCELLED, "The proposal was already answered or withdrawn."
     return None

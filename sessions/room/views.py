@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from sessions.scheduling import services as scheduling_services
 from sessions.scheduling.access import booking_for, round_for_interviewer
+from sessions.scheduling.forms import QuestionChoiceForm
 from sessions.scheduling.models import Booking, InterviewType
 from sessions.scheduling.phases import current_round_number, plan_for, round_window
 
@@ -30,7 +32,9 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     current = current_round_number(booking, now=now)
     rounds = list(
-        booking.rounds.select_related("interviewer__profile", "candidate__profile", "question")
+        booking.rounds.select_related(
+            "booking__slot", "interviewer__profile", "candidate__profile", "question"
+        )
     )
     timeline = []
     for r in rounds:
@@ -39,7 +43,17 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
         r.phases = plan_for(booking.interview_type, minutes=r.minutes)
         r.is_interviewer = r.interviewer_id == request.user.pk
         r.is_current = r.number == current
+        r.in_progress = r.starts_at <= now < r.ends_at
         r.has_ended = now >= r.ends_at
+        if r.is_interviewer and now < r.starts_at:
+            # The interviewer may switch the question until the round starts
+            # (sessions:change_question).
+            r.question_form = QuestionChoiceForm(
+                choices=scheduling_services.question_choices(r),
+                candidate_name=r.candidate.display_name,
+                initial={"question": r.question_id},
+                prefix=f"round-{r.number}",
+            )
         timeline.append(
             {
                 "number": r.number,

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from . import selectors
-from .models import Booking, RescheduleRequest, Round, Slot
+from .models import Booking, NoShowReport, RescheduleRequest, Round, Slot
 
 
 def booking_for(user, pk: int) -> Booking:
@@ -22,6 +22,15 @@ def reschedule_for(user, pk: int) -> RescheduleRequest:
     return get_object_or_404(
         RescheduleRequest.objects.filter(Q(booking__host=user) | Q(booking__guest=user)),
         pk=pk,
+    )
+
+
+def no_show_report_against(user, booking_pk: int) -> NoShowReport:
+    """A booking's no-show report, for the person it accuses; 404 for anyone else."""
+    return get_object_or_404(
+        NoShowReport.objects.select_related("booking", "reporter__profile"),
+        booking_id=booking_pk,
+        accused=user,
     )
 
 

@@ -1,4 +1,4 @@
-"""Admin for questions, slots, bookings and reschedule requests.
+"""Admin for questions, slots, bookings, reschedule requests and no-show reports.
 
 Booking times, participants and rounds are read-only here: they must move
 together (the exclusion constraint reads BookingParticipant), so staff change
@@ -8,7 +8,15 @@ them through the actions, which call the same services people use.
 from django.contrib import admin, messages
 
 from . import services
-from .models import Booking, BookingParticipant, Question, RescheduleRequest, Round, Slot
+from .models import (
+    Booking,
+    BookingParticipant,
+    NoShowReport,
+    Question,
+    RescheduleRequest,
+    Round,
+    Slot,
+)
 
 
 @admin.register(Question)
@@ -77,13 +85,35 @@ class RescheduleInline(admin.TabularInline):
         return False
 
 
+class NoShowReportInline(admin.StackedInline):
+    model = NoShowReport
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "reporter",
+        "accused",
+        "status",
+        "reason",
+        "reported_at",
+        "dispute_until",
+        "dispute_reason",
+        "resolved_at",
+        "resolved_by",
+        "resolution_note",
+    ]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["starts_at", "interview_type", "host", "guest", "status", "late_cancellation"]
     list_filter = ["status", "interview_type", "host_role", "late_cancellation"]
     search_fields = ["host__email", "guest__email", "calendar_uid"]
     date_hierarchy = "starts_at"
-    inlines = [ParticipantInline, RoundInline, RescheduleInline]
+    inlines = [ParticipantInline, RoundInline, RescheduleInline, NoShowReportInline]
     readonly_fields = [
         "slot",
         "host",
@@ -142,3 +172,64 @@ class RescheduleRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(NoShowReport)
+class NoShowReportAdmin(admin.ModelAdmin):
+    """The dispute queue: filter on "Disputed, waiting for staff", read both sides,
+    then confirm or reject with the actions. Each decision goes through the
+    service (counters, suspension, emails) and is logged in the admin history."""
+
+    list_display = [
+        "booking",
+        "accused",
+        "reporter",
+        "status",
+        "reported_at",
+        "dispute_until",
+        "disputed_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["accused__email", "reporter__email", "reason", "dispute_reason"]
+    date_hierarchy = "reported_at"
+    readonly_fields = [
+        "booking",
+        "reporter",
+        "accused",
+        "status",
+        "reason",
+        "reported_at",
+        "dispute_until",
+        "dispute_reason",
+        "disputed_at",
+        "resolved_at",
+        "resolved_by",
+    ]
+    fields = [*readonly_fields, "resolution_note"]
+    actions = ["uphold", "reject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def _decide(self, request, queryset, decide, verb: str) -> None:
+        done = 0
+        for report in queryset:
+            try:
+                decide(report=report, by=request.user, note=report.resolution_note)
+            except services.SchedulingError as exc:
+                self.message_user(request, f"{report}: {exc.message}", messages.WARNING)
+                continue
+            self.log_change(request, report, f"{verb.capitalize()} the no-show report.")
+            done += 1
+        self.message_user(request, f"{done} report(s) {verb}.")
+
+    @admin.action(description="Confirm the no-show (it counts against the accused)")
+    def uphold(self, request, queryset):
+        self._decide(request, queryset, services.uphold_no_show, "upheld")
+
+    @admin.action(description="Reject the report (nothing counts)")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, services.reject_no_show, "rejected")

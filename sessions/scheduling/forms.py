@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Level
 from sessions.timeutils import localize
 
-from .models import ROUND_NOTES_MAX_LENGTH, HostRole, InterviewType
+from .models import ROUND_NOTES_MAX_LENGTH, HostRole, InterviewType, Question
 from .selectors import TIMES_OF_DAY
 from .services import MAX_RECURRING_WEEKS, ROUND_MINUTES
 from .services.rules import check_window_day
@@ -35,7 +35,65 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class PublishForm(forms.Form):
+def question_label(question: Question, *, seen_by: str = "") -> str:
+    label = f"{question.title} ({question.get_level_display()})"
+    return f"{label}, already asked to {seen_by}" if seen_by else label
+
+
+def grouped_question_choices(interview_type: str | None = None) -> list:
+    """Active bank questions for a <select>, grouped by interview type."""
+    questions = Question.objects.filter(active=True)
+    if interview_type:
+        questions = questions.filter(interview_type=interview_type)
+    groups: dict[str, list] = {}
+    for q in questions.order_by("interview_type", "level", "title"):
+        groups.setdefault(q.get_interview_type_display(), []).append((q.pk, question_label(q)))
+    return list(groups.items())
+
+
+class QuestionWishMixin:
+    """A bank question or a free-text topic: what the person wants the round to be about."""
+
+    QUESTION_HELP = "Optional. Leave both empty and the room picks a question at the slot's level."
+
+    def add_wish_fields(self, *, interview_type: str | None, help_text: str) -> None:
+        self.fields["question"] = forms.TypedChoiceField(
+            label="Question from the bank",
+            choices=[("", "No particular question")] + grouped_question_choices(interview_type),
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text=help_text,
+        )
+        self.fields["topic"] = forms.CharField(
+            label="Or a topic, in your words",
+            max_length=200,
+            required=False,
+            widget=forms.TextInput(attrs={"maxlength": 200}),
+            help_text="For example “Design a rate limiter, staff-level depth”. The interviewer "
+            "sees it, and gets a matching bank question when there is one.",
+        )
+
+    def clean_question(self) -> Question | None:
+        pk = self.cleaned_data.get("question")
+        if pk is None:
+            return None
+        question = Question.objects.filter(pk=pk, active=True).first()
+        if question is None:
+            raise ValidationError("That question is no longer in the bank. Pick another one.")
+        return question
+
+    def check_wish_type(self, interview_type: str | None) -> None:
+        question = self.cleaned_data.get("question")
+        if question is not None and interview_type and question.interview_type != interview_type:
+            self.add_error(
+                "question",
+                f"“{question.title}” is a {question.get_interview_type_display().lower()} "
+                f"question; pick one for {InterviewType(interview_type).label.lower()}.",
+            )
+
+
+class PublishForm(QuestionWishMixin, forms.Form):
     day = WindowDateField(label="Date", widget=DateInput())
     start_time = forms.TimeField(
         label="Start time", widget=TimeInput(), help_text="In your time zone."
@@ -77,8 +135,21 @@ class PublishForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_wish_fields(
+            interview_type=None,
+            help_text="As the interviewer: the question you will ask. As the candidate, or in "
+            "a swap for your own round: what you want to be asked. " + self.QUESTION_HELP,
+        )
+
     def clean_weeks(self) -> int:
         return self.cleaned_data.get("weeks") or 1
+
+    def clean(self):
+        data = super().clean()
+        self.check_wish_type(data.get("interview_type"))
+        return data
 
 
 class SlotFilterForm(forms.Form):
@@ -112,8 +183,78 @@ class SlotFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error(
+                "date_to",
+                "The end date is before the start date. Until it is fixed, slots on any "
+                "date are shown.",
+            )
+            # A range that cannot be met is left out whole; every other filter still applies.
+            data.pop("date_from", None)
         return data
+
+
+class BookForm(QuestionWishMixin, forms.Form):
+    """What the guest asks for when the slot left the question open (or, in a swap,
+    for the guest's own round)."""
+
+    def __init__(self, *args, slot, **kwargs):
+        self.slot = slot
+        super().__init__(*args, **kwargs)
+        if slot.host_role == HostRole.CANDIDATE:
+            help_text = "You interview: the question you will ask. "
+        else:
+            help_text = "You are interviewed: what you want to be asked. "
+        self.add_wish_fields(
+            interview_type=slot.interview_type, help_text=help_text + self.QUESTION_HELP
+        )
+
+    def clean(self):
+        data = super().clean()
+        self.check_wish_type(self.slot.interview_type)
+        return data
+
+
+class QuestionChoiceForm(forms.Form):
+    """The round's interviewer switches its question before the round starts."""
+
+    question = forms.TypedChoiceField(label="Switch to", coerce=int)
+
+    def __init__(self, *args, choices: list[tuple[Question, bool]], candidate_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {q.pk: q for q, _ in choices}
+        self.fields["question"].choices = [
+            (q.pk, question_label(q, seen_by=candidate_name if seen else "")) for q, seen in choices
+        ]
+
+    def clean_question(self) -> Question:
+        return self.questions[self.cleaned_data["question"]]
+
+
+class NoShowReportForm(forms.Form):
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="yes")
+    reason = forms.CharField(
+        label="What happened? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        help_text="For example: “I waited 20 minutes in the room and wrote to them; no answer.” "
+        "The team reads it if the report is disputed.",
+    )
+
+    def clean_confirm(self) -> str:
+        if self.cleaned_data.get("confirm") != "yes":
+            raise ValidationError("Confirm the report with the button below.")
+        return "yes"
+
+
+class NoShowDisputeForm(forms.Form):
+    reason = forms.CharField(
+        label="What happened?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text="For example: “We did the session; I was the interviewer and took notes.” "
+        "The team reads this before deciding.",
+    )
 
 
 class CancelForm(forms.Form):

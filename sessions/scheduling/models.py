@@ -88,6 +88,12 @@ class Slot(models.Model):
     host_role = models.CharField(max_length=12, choices=HostRole.choices)
     level = models.CharField(max_length=12, choices=Level.choices, default=Level.SENIOR)
     note = models.CharField(max_length=280, blank=True)
+    # What the host wants asked: as the interviewer, the question they will ask;
+    # as the candidate (or in a swap, for their own round), what they want to practise.
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -249,6 +255,9 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rounds_as_candidate"
     )
     question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL)
+    # What the person asked to be interviewed on, in their words; shown to the
+    # interviewer, above all when no bank question matched it.
+    topic = models.CharField(max_length=200, blank=True)
     # The interviewer's private notes pad; carried into the scorecard.
     notes = models.TextField(blank=True, max_length=ROUND_NOTES_MAX_LENGTH)
     notes_updated_at = models.DateTimeField(null=True, blank=True)
@@ -300,3 +309,76 @@ class RescheduleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Move booking #{self.booking_id} to {self.starts_at:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+
+class NoShowReport(models.Model):
+    """One person's report that the other did not turn up to a booking.
+
+    While `reported`, the accused may dispute it until `dispute_until`; a
+    `disputed` report waits for staff. Only an `upheld` report counts against
+    the accused (no-show counter, booking status, suspension rule); a
+    `rejected` one never does. One report per booking.
+    """
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", "Reported, open to dispute"
+        DISPUTED = "disputed", "Disputed, waiting for staff"
+        UPHELD = "upheld", "Upheld"
+        REJECTED = "rejected", "Rejected"
+
+    OPEN_STATUSES = (Status.REPORTED, Status.DISPUTED)
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="no_show_report")
+    # People are anonymised, never deleted: every user foreign key is PROTECT.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="no_show_reports_made"
+    )
+    accused = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="no_show_reports_received",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.REPORTED, db_index=True
+    )
+    reason = models.TextField(blank=True, help_text="What the reporter says happened.")
+    reported_at = models.DateTimeField(default=timezone.now)
+    dispute_until = models.DateTimeField(help_text="The accused may dispute until then (UTC).")
+    dispute_reason = models.TextField(blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The staff member who decided; empty when the dispute window passed.",
+    )
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["status", "dispute_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reporter=models.F("accused")), name="no_show_report_two_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["reported", "disputed"]) | Q(resolved_at__isnull=False),
+                name="no_show_report_resolved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="disputed") | Q(disputed_at__isnull=False),
+                name="no_show_report_disputed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"No-show of {self.accused} in booking #{self.booking_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def can_be_disputed(self, now=None) -> bool:
+        return self.status == self.Status.REPORTED and (now or timezone.now()) < self.dispute_until

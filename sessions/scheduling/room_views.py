@@ -1,5 +1,6 @@
 """The room's round records kept by scheduling: the interviewer's notes and the
-"design started" marker of system design rounds. The room page itself is
+"design started" marker of system design rounds, and the interviewer's switch of
+a round's question before it starts. The room page itself is
 sessions/room/views.py (it shows the live room on top of these)."""
 
 import json
@@ -18,7 +19,32 @@ from .access import (
     show_error,
     wants_json,
 )
-from .forms import RoundNotesForm
+from .forms import QuestionChoiceForm, RoundNotesForm
+
+
+@login_required
+@require_POST
+def change_question(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round's interviewer switches its question, before the round starts."""
+    round_ = round_for_interviewer(request.user, round_id)
+    form = QuestionChoiceForm(
+        request.POST,
+        choices=services.question_choices(round_),
+        candidate_name=round_.candidate.display_name,
+        prefix=f"round-{round_.number}",
+    )
+    if not form.is_valid():
+        messages.error(request, "Pick a question from the list.")
+    else:
+        try:
+            round_ = services.change_round_question(
+                round=round_, by=request.user, question=form.cleaned_data["question"]
+            )
+        except services.SchedulingError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, f"The question is now “{round_.question.title}”.")
+    return redirect(reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}")
 
 
 @login_required

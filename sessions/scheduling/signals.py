@@ -14,5 +14,19 @@ booking_rescheduled = Signal()
 reschedule_proposed = Signal()
 # request: a RescheduleRequest the other person declined.
 reschedule_declined = Signal()
-# booking: marked as a no-show; nothing to grade or remind about any more.
+# report: a new NoShowReport; the accused is told and may dispute it.
 no_show_reported = Signal()
+# report: the accused disputed the report; staff decide.
+no_show_disputed = Signal()
+# report: upheld (by staff, or undisputed past its window); the booking is a
+# no-show now, with nothing to grade or remind about any more.
+no_show_upheld = Signal()
+# report: rejected by staff; nothing counts.
+no_show_rejected = Signal()
+
+# A question, not an announcement: "did this session evidently take place?"
+# Sent with booking, accused and reporter; each receiver returns a list of
+# clauses ("Ada started a scorecard for it"), empty when it knows of nothing.
+# Domains above scheduling (grading, the live room) answer it, so a no-show
+# report is refused whatever part of the product saw the session happen.
+session_evidence = Signal()

@@ -14,3 +14,9 @@ from . import services
 def complete_finished_bookings() -> int:
     """Beat: bookings whose end has passed become completed."""
     return services.complete_finished_bookings(now=timezone.now())
+
+
+@shared_task(name="sessions.tasks.uphold_undisputed_no_shows")
+def uphold_undisputed_no_shows() -> int:
+    """Beat: no-show reports nobody disputed within 72 hours start to count."""
+    return services.uphold_undisputed_no_shows(now=timezone.now())

@@ -18,6 +18,7 @@ urlpatterns = [
     path("interviews/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("interviews/<int:pk>/reschedule/", views.propose_reschedule, name="reschedule"),
     path("interviews/<int:pk>/no-show/", views.report_no_show, name="no_show"),
+    path("interviews/<int:pk>/no-show/dispute/", views.dispute_no_show, name="dispute_no_show"),
     path("interviews/<int:pk>/invite.ics", views.booking_ics, name="booking_ics"),
     path(
         "interviews/reschedules/<int:pk>/accept/",
@@ -38,6 +39,11 @@ urlpatterns = [
         name="withdraw_reschedule",
     ),
     path("interviews/rounds/<int:round_id>/notes/", room_views.round_notes, name="round_notes"),
+    path(
+        "interviews/rounds/<int:round_id>/question/",
+        room_views.change_question,
+        name="change_question",
+    ),
     path(
         "interviews/rounds/<int:round_id>/design-started/",
         room_views.design_started,

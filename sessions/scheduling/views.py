@@ -18,12 +18,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Profile
 from sessions.grading import selectors as grading_selectors
+from sessions.timeutils import format_duration
 
 from . import selectors, services
-from .access import booking_for, own_slot, reschedule_for, show_error
+from .access import booking_for, no_show_report_against, own_slot, reschedule_for, show_error
 from .calendar import build_ics, cached_feed
-from .forms import CancelForm, PublishForm, RescheduleForm, SlotFilterForm
-from .models import Booking, InterviewType, RescheduleRequest, Slot
+from .forms import (
+    BookForm,
+    CancelForm,
+    NoShowDisputeForm,
+    NoShowReportForm,
+    PublishForm,
+    RescheduleForm,
+    SlotFilterForm,
+)
+from .models import Booking, InterviewType, NoShowReport, RescheduleRequest, Slot
 from .phases import round_window
 
 SLOTS_PER_PAGE = 20
@@ -71,7 +80,12 @@ class CappedPaginator(Paginator):
 @require_GET
 def find_slots(request: HttpRequest) -> HttpResponse:
     form = SlotFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # A field with an error (say, an end date before the start) drops out of
+    # cleaned_data on its own; every other filter keeps applying.
+    filters: dict = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = form.cleaned_data
     slots = selectors.open_slots_for(viewer=request.user, **filters)
     paginator = CappedPaginator(
         grading_selectors.with_host_record(slots), SLOTS_PER_PAGE, cap=SLOTS_COUNTED, counted=slots
@@ -115,6 +129,8 @@ def publish(request: HttpRequest) -> HttpResponse:
                 level=data["level"],
                 minutes=data["minutes"],
                 note=data["note"],
+                question=data["question"],
+                topic=data["topic"],
                 weekdays=data["weekdays"],
                 weeks=data["weeks"],
             )
@@ -148,24 +164,55 @@ def withdraw_slot(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Booking ----------------------------------------------------------------------
 
 
+def _posted(request: HttpRequest):
+    """The POST data on a POST, even when empty (a bound form then reports what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _my_booking_of(slot: Slot, user) -> Booking | None:
+    """The viewer's own live booking of this slot, if they are its guest."""
+    return (
+        Booking.objects.filter(slot=slot, guest=user)
+        .exclude(status=Booking.Status.CANCELLED)
+        .first()
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_or_404(
-        grading_selectors.with_host_record(Slot.objects.exclude(status=Slot.Status.WITHDRAWN)),
+        grading_selectors.with_host_record(
+            Slot.objects.exclude(status=Slot.Status.WITHDRAWN).select_related("question")
+        ),
         pk=pk,
     )
-    if request.method == "POST":
+    if slot.host_id == request.user.pk:
+        messages.info(request, "That is your own slot.")
+        return redirect("sessions:mine")
+    mine = _my_booking_of(slot, request.user) if slot.status == Slot.Status.BOOKED else None
+    if mine is not None:
+        # A reload or a second click after booking: it is theirs, not "taken".
+        if request.method == "POST":
+            messages.info(request, "You have already booked this slot.")
+            return redirect("sessions:booking", pk=mine.pk)
+        return render(request, "sessions/scheduling/book.html", {"slot": slot, "mine": mine})
+    may_choose = services.guest_may_choose(slot)
+    form = BookForm(_posted(request), slot=slot) if may_choose else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        wish = form.cleaned_data if form is not None else {}
         try:
-            booking = services.book_slot(slot=slot, guest=request.user)
+            booking = services.book_slot(
+                slot=slot,
+                guest=request.user,
+                question=wish.get("question"),
+                topic=wish.get("topic", ""),
+            )
         except services.SchedulingError as exc:
             show_error(request, exc)
             return redirect("sessions:find")
         messages.success(request, "Booked. You both have the meeting link and a calendar invite.")
         return redirect("sessions:booking", pk=booking.pk)
-    if slot.host_id == request.user.pk:
-        messages.info(request, "That is your own slot.")
-        return redirect("sessions:mine")
     if slot.status != Slot.Status.OPEN:
         messages.error(request, services.SLOT_TAKEN)
         return redirect("sessions:find")
@@ -178,62 +225,125 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     slot.rating = grading_selectors.host_rating(slot)
     minutes = int(slot.duration / timedelta(minutes=1))
     return render(
-        request, "sessions/scheduling/book.html", {"slot": slot, "clash": clash, "minutes": minutes}
+        request,
+        "sessions/scheduling/book.html",
+        {"slot": slot, "clash": clash, "minutes": minutes, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
-@login_required
-@require_GET
-def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = booking_for(request.user, pk)
+def _render_booking(
+    request: HttpRequest,
+    booking: Booking,
+    *,
+    reschedule_form: RescheduleForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     now = timezone.now()
-    other = booking.other_participant(request.user)
-    zone = request.user.profile.zone
-    rounds = list(booking.rounds.select_related("interviewer__profile", "candidate__profile"))
+    user = request.user
+    other = booking.other_participant(user)
+    zone = user.profile.zone
+    rounds = list(
+        booking.rounds.select_related("booking", "interviewer__profile", "candidate__profile")
+    )
     for r in rounds:
         r.window = round_window(booking, r.number)
     upcoming = booking.status == Booking.Status.CONFIRMED and booking.starts_at > now
+    ended = booking.status != Booking.Status.CANCELLED and booking.ends_at <= now
+    report = (
+        NoShowReport.objects.filter(booking=booking).select_related("reporter__profile").first()
+    )
+    pending = selectors.pending_reschedule(booking)
+    if reschedule_form is None:
+        reschedule_form = RescheduleForm(
+            zone=zone, initial={"day": timezone.localtime(booking.starts_at, zone).date()}
+        )
     return render(
         request,
         "sessions/scheduling/booking.html",
         {
             "booking": booking,
             "other": other,
+            "other_zone": other.profile.zone,
             "other_rating": grading_selectors.rating_summary(other)[0],
             "rounds": rounds,
-            "pending": selectors.pending_reschedule(booking),
+            "pending": pending,
             "can_change": upcoming,
-            "is_late": upcoming and booking.starts_at - now < services.LATE_CANCELLATION,
-            "can_report_no_show": (
-                booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED)
-                and booking.starts_at <= now <= booking.ends_at + services.NO_SHOW_REPORT_DEADLINE
-            ),
-            "cancel_form": CancelForm(),
-            "reschedule_form": RescheduleForm(
-                zone=zone, initial={"day": timezone.localtime(booking.starts_at, zone).date()}
-            ),
+            "ended": ended,
+            "in_progress": booking.status == Booking.Status.CONFIRMED
+            and booking.starts_at <= now < booking.ends_at,
+            "is_late": upcoming
+            and services.cancellation_would_be_late(booking=booking, by=user, now=now),
+            "no_show_report": report,
+            "can_report_no_show": report is None
+            and booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED)
+            and services.no_show_refusal(booking=booking, by=user, now=now) is None,
+            "can_dispute": report is not None
+            and report.accused_id == user.pk
+            and report.can_be_disputed(now),
+            "reschedule_form": reschedule_form,
+            "now": now,
         },
+        status=status,
     )
 
 
 @login_required
-@require_POST
+@require_GET
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_booking(request, booking_for(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cancel page: the reason, whether it will count as late, and a confirm button.
+
+    The booking page's form lands here first; only a POST carrying
+    confirm=yes cancels, so nothing happens without a second, explicit step.
+    """
     booking = booking_for(request.user, pk)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say in a sentence why you are cancelling.")
-        return redirect("sessions:booking", pk=booking.pk)
-    try:
-        booking = services.cancel_booking(
-            booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+    now = timezone.now()
+    if booking.status != Booking.Status.CONFIRMED or booking.starts_at <= now:
+        messages.error(
+            request,
+            "This interview is already cancelled."
+            if booking.status == Booking.Status.CANCELLED
+            else "This interview has already started, so it can't be cancelled.",
         )
-    except services.SchedulingError as exc:
-        show_error(request, exc)
-    else:
-        note = " It counts as a late cancellation." if booking.late_cancellation else ""
-        messages.success(request, f"The interview is cancelled and the other person is told.{note}")
-    return redirect("sessions:booking", pk=booking.pk)
+        return redirect("sessions:booking", pk=booking.pk)
+    form = CancelForm(_posted(request))
+    confirmed = request.POST.get("confirm") == "yes"
+    if request.method == "POST" and confirmed and form.is_valid():
+        try:
+            booking = services.cancel_booking(
+                booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.SchedulingError as exc:
+            show_error(request, exc)
+        else:
+            note = " It counts as a late cancellation." if booking.late_cancellation else ""
+            messages.success(
+                request, f"The interview is cancelled and the other person is told.{note}"
+            )
+        return redirect("sessions:booking", pk=booking.pk)
+    if request.method == "POST" and not confirmed:
+        # First step from the booking page: show the reason back with what it will mean.
+        form = CancelForm(initial={"reason": request.POST.get("reason", "")})
+    return render(
+        request,
+        "sessions/scheduling/cancel.html",
+        {
+            "booking": booking,
+            "other": booking.other_participant(request.user),
+            "form": form,
+            "is_late": services.cancellation_would_be_late(
+                booking=booking, by=request.user, now=now
+            ),
+            "starts_in_label": format_duration(booking.starts_at - now),
+        },
+        status=400 if request.method == "POST" and confirmed else 200,
+    )
 
 
 @login_required
@@ -241,23 +351,24 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def propose_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     booking = booking_for(request.user, pk)
     form = RescheduleForm(request.POST, zone=request.user.profile.zone)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("sessions:booking", pk=booking.pk)
-    try:
-        services.propose_reschedule(
-            booking=booking,
-            by=request.user,
-            starts_at=form.cleaned_data["starts_at"],
-            message=form.cleaned_data["message"],
-        )
-    except (services.SchedulingError, ValidationError) as exc:
-        show_error(request, exc)
-    else:
-        messages.success(request, "New time proposed. The booking moves once they accept.")
-    return redirect("sessions:booking", pk=booking.pk)
+    if form.is_valid():
+        try:
+            services.propose_reschedule(
+                booking=booking,
+                by=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as exc:
+            # The time itself is wrong (past, too soon, too far, unchanged).
+            form.add_error("start_time", exc)
+        except services.SchedulingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "New time proposed. The booking moves once they accept.")
+            return redirect("sessions:booking", pk=booking.pk)
+    # Errors beside the fields, with what was typed still in them.
+    return _render_booking(request, booking, reschedule_form=form, status=400)
 
 
 @login_required
@@ -279,17 +390,76 @@ def answer_reschedule(request: HttpRequest, pk: int, answer: str) -> HttpRespons
     return redirect("sessions:booking", pk=proposal.booking_id)
 
 
+# --- No-shows ------------------------------------------------------------------------
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirm page first; only a POST with confirm=yes files the report."""
     booking = booking_for(request.user, pk)
-    try:
-        services.report_no_show(booking=booking, by=request.user)
-    except services.SchedulingError as exc:
-        show_error(request, exc)
-    else:
-        messages.success(request, "Recorded. Thank you for telling us.")
-    return redirect("sessions:booking", pk=booking.pk)
+    other = booking.other_participant(request.user)
+    refusal = services.no_show_refusal(booking=booking, by=request.user)
+    form = NoShowReportForm(_posted(request))
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            services.report_no_show(
+                booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.SchedulingError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(
+                request,
+                f"Reported. {other.display_name} is told and has 72 hours to dispute it; "
+                "it counts only after that, or once the team confirms it.",
+            )
+        return redirect("sessions:booking", pk=booking.pk)
+    return render(
+        request,
+        "sessions/scheduling/no_show_report.html",
+        {
+            "booking": booking,
+            "other": other,
+            "refusal": refusal,
+            "form": form,
+            "dispute_hours": int(services.DISPUTE_WINDOW.total_seconds() // 3600),
+        },
+        status=400 if request.method == "POST" and refusal else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispute_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    report = no_show_report_against(request.user, pk)
+    form = NoShowDisputeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_no_show(
+                report=report, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.SchedulingError as exc:
+            show_error(request, exc)
+        else:
+            messages.success(
+                request,
+                "Disputed. Nothing counts against you while the team looks at it; "
+                "you'll hear from us by email.",
+            )
+        return redirect("sessions:booking", pk=report.booking_id)
+    return render(
+        request,
+        "sessions/scheduling/no_show_dispute.html",
+        {
+            "report": report,
+            "booking": report.booking,
+            "other": report.reporter,
+            "form": form,
+            "open": report.can_be_disputed(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- Calendar ---------------------------------------------------------------------
@@ -346,7 +516,11 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
         past_page = 1
     offset = (past_page - 1) * LIST_SHOWN
     # One row more than shown says whether there is more.
-    past = list(selectors.past_bookings(user, now=now)[offset : offset + LIST_SHOWN + 1])
+    past = list(
+        selectors.past_bookings(user, now=now).select_related("no_show_report")[
+            offset : offset + LIST_SHOWN + 1
+        ]
+    )
     cancelled = list(selectors.cancelled_bookings(user)[: LIST_SHOWN + 1])
     feedback_rounds = list(
         grading_selectors.rounds_needing_feedback(user, now=now)[: LIST_SHOWN + 1]
@@ -361,6 +535,8 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
         .exclude(proposed_by=user)
         .select_related("booking", "proposed_by__profile")
     )
+    for booking in cancelled:
+        booking.other = booking.other_participant(user)
     return render(
         request,
         "sessions/scheduling/mine.html",

@@ -63,6 +63,11 @@ def test_an_interviewer_grades_a_peer_and_the_candidate_sees_it_and_rates_back(
     page.get_by_label("2. Then this").fill("Estimate storage before choosing a database.")
     page.get_by_label("3. And this").fill("Summarise decisions at the end.")
     page.get_by_role("button", name="Submit and lock").click()
+    # Nothing is locked before a second, explicit step, which works from the keyboard.
+    expect(page.get_by_role("heading", name="Submit and lock your scorecard")).to_be_visible()
+    assert Scorecard.objects.get(round=round).status == Scorecard.Status.DRAFT
+    page.get_by_role("button", name="Submit and lock", exact=True).focus()
+    page.keyboard.press("Enter")
 
     expect(page.get_by_text("Scorecard submitted.")).to_be_visible()
     card = Scorecard.objects.get(round=round)

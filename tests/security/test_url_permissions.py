@@ -25,11 +25,13 @@ ANON, STRANGER, STAFF, PEER, ACTOR = "anonymous", "stranger", "staff", "peer", "
 PERSONAS = (ANON, STRANGER, STAFF, PEER, ACTOR)
 
 OK, LOGIN, NOT_FOUND, ADMIN_LOGIN = "ok", "login", "404", "admin login"
+REAUTHENTICATE = "reauthenticate"
 UNAUTHORIZED, FORBIDDEN = "401", "403"
 # A ModelAdmin may forbid adding or deleting a kind of row, even to staff.
 OK_OR_FORBIDDEN = "ok or 403"
 
 LOGIN_PATH = "/accounts/login/"
+REAUTHENTICATE_PATH = "/accounts/reauthenticate/"
 ADMIN_LOGIN_PATH = "/admin/login/"
 
 
@@ -71,6 +73,16 @@ def staff_only(staff: str = OK, **kw) -> Rule:
 def token(**kw) -> Rule:
     """The secret in the URL is the permission, whoever holds it (calendar apps, mail clients)."""
     return Rule(who=dict.fromkeys(PERSONAS, OK), **kw)
+
+
+def nothing_of_theirs(**kw) -> Rule:
+    """A page about something the person does not have: 404 to everyone signed in."""
+    return Rule(who={**dict.fromkeys(PERSONAS, NOT_FOUND), ANON: LOGIN}, **kw)
+
+
+def reauthenticate_first(**kw) -> Rule:
+    """Everyone signed in is sent to confirm their password before anything is read."""
+    return Rule(who={**dict.fromkeys(PERSONAS, REAUTHENTICATE), ANON: LOGIN}, **kw)
 
 
 def not_found(**kw) -> Rule:
@@ -137,6 +149,26 @@ ACCESS: dict[str, Rule] = {
     "accounts/social/login/error/": public(path=lambda w: "/accounts/social/login/error/"),
     "accounts/social/signup/": public(path=lambda w: "/accounts/social/signup/"),
     "accounts/social/connections/": public(path=lambda w: "/accounts/social/connections/"),
+    # allauth.mfa (two-factor, passkeys)
+    "accounts/2fa/": login_only(),
+    "accounts/2fa/authenticate/": login_only(),
+    "accounts/2fa/reauthenticate/": reauthenticate_first(),
+    "accounts/2fa/totp/activate/": reauthenticate_first(),
+    # Nobody in the world has an authenticator app or recovery codes: nothing to show.
+    "accounts/2fa/totp/deactivate/": nothing_of_theirs(),
+    "accounts/2fa/recovery-codes/": nothing_of_theirs(),
+    "accounts/2fa/recovery-codes/generate/": reauthenticate_first(),
+    "accounts/2fa/recovery-codes/download/": nothing_of_theirs(),
+    "accounts/2fa/webauthn/": login_only(),
+    "accounts/2fa/webauthn/add/": reauthenticate_first(),
+    # Without a passkey of one's own, the password form instead.
+    "accounts/2fa/webauthn/reauthenticate/": reauthenticate_first(),
+    # Everyone signed in is asked for their password first, before allauth looks
+    # the key up among the person's own passkeys (nobody in the world has one).
+    "accounts/2fa/webauthn/keys/<int:pk>/remove/": reauthenticate_first(kwargs=lambda w: {"pk": 1}),
+    "accounts/2fa/webauthn/keys/<int:pk>/edit/": reauthenticate_first(kwargs=lambda w: {"pk": 1}),
+    # The login page's passkey form posts here; anything else goes back to the login page.
+    "accounts/2fa/webauthn/login/": login_only(),
     # accounts
     "profile/": login_only(),
     "profile/emails/": login_only(),
@@ -154,6 +186,10 @@ ACCESS: dict[str, Rule] = {
     "interviews/<int:pk>/cancel/": participants(kwargs=_booking),
     "interviews/<int:pk>/reschedule/": participants(kwargs=_booking),
     "interviews/<int:pk>/no-show/": participants(kwargs=_booking),
+    # Only the person the report accuses may dispute it; the reporter too gets 404.
+    "interviews/<int:pk>/no-show/dispute/": actor_only(
+        actor="guest", kwargs=lambda w: {"pk": w.missed.pk}
+    ),
     "interviews/<int:pk>/invite.ics": participants(kwargs=_booking),
     "interviews/<int:pk>/room/": participants(kwargs=_booking),
     "interviews/reschedules/<int:pk>/accept/": participants(
@@ -171,6 +207,20 @@ ACCESS: dict[str, Rule] = {
     "interviews/rounds/<int:round_id>/design-started/": actor_only(
         kwargs=lambda w: {"round_id": w.upcoming_round.pk}
     ),
+    # The interviewer switches the round's question (POST only).
+    "interviews/rounds/<int:round_id>/question/": actor_only(
+        kwargs=lambda w: {"round_id": w.upcoming_round.pk}
+    ),
+    # room: the interviewer's clarifying checklist (POST only)
+    "room/rounds/<int:round_id>/checklist/": actor_only(
+        kwargs=lambda w: {"round_id": w.upcoming_round.pk}
+    ),
+    # matching (Practice now): a request or a block is its owner's alone
+    "practice/": login_only(),
+    "practice/requests/": login_only(),
+    "practice/requests/<int:pk>/withdraw/": actor_only(kwargs=lambda w: {"pk": w.match_request.pk}),
+    "practice/requests/<int:pk>/block/": actor_only(kwargs=lambda w: {"pk": w.match_request.pk}),
+    "practice/blocks/<int:pk>/remove/": actor_only(kwargs=lambda w: {"pk": w.match_block.pk}),
     "calendar/<calendar_token:token>.ics": token(
         kwargs=lambda w: {"token": w.host.profile.calendar_token}
     ),
@@ -220,7 +270,7 @@ ACCESS: dict[str, Rule] = {
         kwargs=lambda w: {"rubric_id": w.scorecard.rubric_id}, methods=("get",)
     ),
     "admin/payments/order/grant/": staff_only(),
-    "admin/^(?P<app_label>auth|account|socialaccount|accounts|interviews|payments)/$": staff_only(
+    "admin/^(?P<app_label>auth|account|socialaccount|mfa|accounts|interviews|payments)/$": staff_only(
         path=lambda w: "/admin/accounts/"
     ),
     "admin/(?P<url>.*)$": staff_only(
@@ -333,6 +383,8 @@ def _outcome(response, method: str) -> str:
         return LOGIN
     if status in (301, 302, 303) and location.startswith(ADMIN_LOGIN_PATH):
         return ADMIN_LOGIN
+    if status in (301, 302, 303) and location.startswith(REAUTHENTICATE_PATH):
+        return REAUTHENTICATE
     if status == 404:
         return NOT_FOUND
     if status == 401:

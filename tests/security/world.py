@@ -1,7 +1,8 @@
 """One small world with every kind of object a URL can name, for the access walk
-and the fuzzers: two people who met (one finished, graded session and one
-upcoming with a time change proposed), an open slot, a paid order, a stranger
-and a member of staff."""
+and the fuzzers: two people who met (one finished, graded session, one the guest
+missed with the host's no-show report open to dispute, and one upcoming with a
+time change proposed, booked through Practice now), an open slot, a paid order,
+a Practice now block, a stranger and a member of staff."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,7 +13,16 @@ from django.utils import timezone
 from accounts.models import User
 from payments.models import Order, Product
 from sessions.grading import services as grading
-from sessions.models import Booking, RescheduleRequest, Round, Scorecard, Slot
+from sessions.models import (
+    Booking,
+    MatchBlock,
+    MatchRequest,
+    NoShowReport,
+    RescheduleRequest,
+    Round,
+    Scorecard,
+    Slot,
+)
 from tests.factories import UserFactory, make_booking
 from tests.sessions.grading.grading_support import complete_data
 
@@ -31,6 +41,10 @@ class World:
     proposal: RescheduleRequest
     open_slot: Slot
     order: Order
+    missed: Booking  # the guest did not turn up; the host reported it
+    no_show_report: NoShowReport
+    match_request: MatchRequest  # the host's, matched to `upcoming`
+    match_block: MatchBlock  # the host blocked the stranger
 
 
 def build_world() -> World:
@@ -51,7 +65,30 @@ def build_world() -> World:
         round=past_round, grader=host, data=complete_data("system_design")
     )
 
+    missed = make_booking(host=host, guest=guest, starts_at=now - timedelta(hours=30))
+    no_show_report = NoShowReport.objects.create(
+        booking=missed,
+        reporter=host,
+        accused=guest,
+        reason="I waited in the room for twenty minutes.",
+        reported_at=now - timedelta(hours=28),
+        dispute_until=now + timedelta(hours=44),
+    )
+
     upcoming = make_booking(host=host, guest=guest, starts_at=now + timedelta(days=3))
+    match_request = MatchRequest.objects.create(
+        person=host,
+        interview_type=upcoming.interview_type,
+        role="interviewer",
+        level="senior",
+        target_level="senior",
+        minutes=60,
+        status=MatchRequest.Status.MATCHED,
+        expires_at=upcoming.starts_at,
+        matched_at=now,
+        booking=upcoming,
+    )
+    match_block = MatchBlock.objects.create(blocker=host, blocked=stranger)
     proposal = RescheduleRequest.objects.create(
         booking=upcoming,
         proposed_by=host,
@@ -96,4 +133,8 @@ def build_world() -> World:
         proposal=proposal,
         open_slot=open_slot,
         order=order,
+        missed=missed,
+        no_show_report=no_show_report,
+        match_request=match_request,
+        match_block=match_block,
     )

@@ -235,9 +235,27 @@ class Loader:
         return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
 
     def load(self, model: type[models.Model], names: list[str], rows: Iterable[tuple]) -> int:
+        """COPY (or INSERT) `rows`, tuples in the order of the field `names`.
+
+        A NOT NULL field left out of `names` gets the model's default (or "" for
+        a text field without one) in every row, so a field added later needs no
+        change here.
+        """
         table = model._meta.db_table
         quote = connection.ops.quote_name
         table = quote(table)
+        given = {model._meta.get_field(n).attname for n in names}
+        filled = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in given
+            and not f.null
+            and not f.primary_key
+            and (f.has_default() or f.empty_strings_allowed)
+        ]
+        if filled:
+            names = [*names, *(f.name for f in filled)]
+            rows = (tuple(row) + tuple(f.get_default() for f in filled) for row in rows)
         columns = [quote(model._meta.get_field(n).column) for n in names]
         count = 0
         started = time.monotonic()

@@ -15,17 +15,40 @@ the room page records). A workflow announces what happened through
 
 from django.core.exceptions import ValidationError
 
-from .booking import book_slot, new_meeting_url, pick_questions
+from .booking import (
+    QuestionWish,
+    book_slot,
+    guest_may_choose,
+    new_meeting_url,
+    pick_questions,
+)
 from .changes import (
     accept_reschedule,
     cancel_booking,
+    cancellation_would_be_late,
     complete_finished_bookings,
     decline_reschedule,
     propose_reschedule,
-    report_no_show,
     withdraw_reschedule,
 )
+from .no_shows import (
+    DISPUTE_WINDOW,
+    NO_SHOW_GRACE,
+    dispute_no_show,
+    no_show_refusal,
+    reject_no_show,
+    report_no_show,
+    session_evidence,
+    uphold_no_show,
+    uphold_undisputed_no_shows,
+)
 from .publishing import occurrence_days, publish_slots, withdraw_slot
+from .questions import (
+    change_round_question,
+    match_topic,
+    question_choices,
+    questions_seen_by,
+)
 from .rounds import mark_design_started, save_round_notes
 from .rules import (
     LATE_CANCELLATION,
@@ -47,6 +70,20 @@ from .rules import (
 )
 
 __all__ = [
+    "QuestionWish",
+    "change_round_question",
+    "guest_may_choose",
+    "match_topic",
+    "question_choices",
+    "questions_seen_by",
+    "DISPUTE_WINDOW",
+    "NO_SHOW_GRACE",
+    "dispute_no_show",
+    "no_show_refusal",
+    "reject_no_show",
+    "session_evidence",
+    "uphold_no_show",
+    "uphold_undisputed_no_shows",
     "LATE_CANCELLATION",
     "LEVEL_ORDER",
     "MAX_AHEAD",
@@ -67,6 +104,7 @@ __all__ = [
     "accept_reschedule",
     "book_slot",
     "cancel_booking",
+    "cancellation_would_be_late",
     "complete_finished_bookings",
     "decline_reschedule",
     "mark_design_started",

@@ -3,6 +3,7 @@
 import logging
 import random
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from sessions.scheduling.models import Booking, BookingParticipant, HostRole, Qu
 from sessions.scheduling.selectors import clashes
 from sessions.timeutils import format_local
 
+from .questions import match_topic, questions_seen_by
 from .rules import (
     LEVEL_ORDER,
     SLOT_TAKEN,
@@ -72,49 +74,95 @@ def _clash_message(person_label: str, row: BookingParticipant, zone: ZoneInfo) -
     )
 
 
+@dataclass(frozen=True)
+class QuestionWish:
+    """What someone asked for one round: a bank question, a topic in their words, or both."""
+
+    question: Question | None = None
+    topic: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.question or self.topic.strip())
+
+
 def pick_questions(
-    *, interview_type: str, level: str, candidates: list, booking: Booking | None = None
+    *,
+    interview_type: str,
+    level: str,
+    candidates: list,
+    booking: Booking | None = None,
+    wishes: list[QuestionWish | None] | None = None,
 ) -> list[Question | None]:
-    """One question per round: the slot's level first, never the same one twice in a
-    booking, and preferably one the candidate has not been asked before."""
+    """One question per round, in the order of `candidates`.
+
+    A wished-for bank question is used as it is. A wished-for topic gets the
+    bank question whose title matches it, or none (the room then shows the
+    topic to the interviewer). Otherwise: the slot's level first, preferably
+    one the candidate has not been asked before, and never one they have seen
+    when their profile asks not to repeat questions. Never the same question
+    twice in a booking.
+    """
     pool = list(Question.objects.filter(interview_type=interview_type, active=True))
     wanted = LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 1
+    wishes = list(wishes or [])
+    wishes += [None] * (len(candidates) - len(wishes))
     used: set[int] = set()
     picked: list[Question | None] = []
-    for candidate in candidates:
-        seen = set(
-            Round.objects.filter(candidate=candidate, question__isnull=False).values_list(
-                "question_id", flat=True
-            )
-        )
-        options = [q for q in pool if q.pk not in used]
-        if not options:
-            picked.append(None)
+    for candidate, wish in zip(candidates, wishes, strict=True):
+        if wish and wish.question:
+            used.add(wish.question.pk)
+            picked.append(wish.question)
             continue
-        options.sort(
-            key=lambda q: (
-                abs(LEVEL_ORDER.index(q.level) - wanted) if q.level in LEVEL_ORDER else 9,
-                q.pk in seen,
-                random.random(),
+        seen = questions_seen_by(candidate)
+        avoid = Profile.objects.filter(user=candidate, avoid_seen_questions=True).exists()
+        options = [q for q in pool if q.pk not in used and not (avoid and q.pk in seen)]
+        if wish and wish.topic:
+            choice = match_topic(wish.topic, options)
+        else:
+            options.sort(
+                key=lambda q: (
+                    abs(LEVEL_ORDER.index(q.level) - wanted) if q.level in LEVEL_ORDER else 9,
+                    q.pk in seen,
+                    random.random(),
+                )
             )
-        )
-        used.add(options[0].pk)
-        picked.append(options[0])
+            choice = options[0] if options else None
+        if choice is not None:
+            used.add(choice.pk)
+        picked.append(choice)
     return picked
 
 
-def _create_rounds(booking: Booking, *, level: str) -> list[Round]:
+def guest_may_choose(slot: Slot) -> bool:
+    """Whether the person booking may ask for a question or topic.
+
+    In a swap the guest chooses for their own round (the host chose for theirs
+    when publishing); otherwise only when the host left it open.
+    """
+    return slot.host_role == HostRole.SWAP or not (slot.question_id or slot.topic.strip())
+
+
+def _create_rounds(
+    booking: Booking, *, level: str, guest_wish: QuestionWish | None = None
+) -> list[Round]:
     host, guest = booking.host, booking.guest
+    slot = booking.slot
+    slot_wish = QuestionWish(question=slot.question, topic=slot.topic.strip())
     if booking.host_role == HostRole.CANDIDATE:
         pairs = [(guest, host)]
+        wishes = [slot_wish or guest_wish]
     elif booking.host_role == HostRole.SWAP:
+        # First half: the host interviews the guest; second half the other way round.
         pairs = [(host, guest), (guest, host)]
+        wishes = [guest_wish, slot_wish]
     else:
         pairs = [(host, guest)]
+        wishes = [slot_wish or guest_wish]
     questions = pick_questions(
         interview_type=booking.interview_type,
         level=level,
         candidates=[candidate for _, candidate in pairs],
+        wishes=wishes,
     )
     return [
         Round.objects.create(
@@ -123,15 +171,42 @@ def _create_rounds(booking: Booking, *, level: str) -> list[Round]:
             interviewer=interviewer,
             candidate=candidate,
             question=question,
+            topic=(wish.topic.strip() if wish else "")[:200],
         )
-        for number, ((interviewer, candidate), question) in enumerate(
-            zip(pairs, questions, strict=True), start=1
+        for number, ((interviewer, candidate), question, wish) in enumerate(
+            zip(pairs, questions, wishes, strict=True), start=1
         )
     ]
 
 
-def book_slot(*, slot: Slot, guest, now: datetime | None = None) -> Booking:
+def _check_wish(slot: Slot, wish: QuestionWish | None) -> None:
+    if not wish:
+        return
+    if not guest_may_choose(slot):
+        raise SchedulingError(
+            f"{slot.host.display_name} already chose what this interview is about."
+        )
+    question = wish.question
+    if question is not None and (
+        question.interview_type != slot.interview_type or not question.active
+    ):
+        raise SchedulingError(
+            f"Pick a {slot.get_interview_type_display().lower()} question from the list."
+        )
+
+
+def book_slot(
+    *,
+    slot: Slot,
+    guest,
+    now: datetime | None = None,
+    question: Question | None = None,
+    topic: str = "",
+) -> Booking:
     """Book an open slot for `guest`, or raise a SchedulingError saying why not.
+
+    `question` and `topic` are what the guest asks to be interviewed on (or, as
+    the interviewer, what they will ask), allowed where `guest_may_choose`.
 
     The slot row is locked first, so concurrent bookers of one slot queue up
     and every one after the first finds it booked. Bookers of different slots
@@ -139,9 +214,13 @@ def book_slot(*, slot: Slot, guest, now: datetime | None = None) -> Booking:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        slot = Slot.objects.select_for_update().get(pk=slot.pk)
+        slot = (
+            Slot.objects.select_for_update(of=("self",)).select_related("question").get(pk=slot.pk)
+        )
         if slot.host_id == guest.pk:
             raise SchedulingError("This is your own slot; someone else has to book it.")
+        guest_wish = QuestionWish(question=question, topic=(topic or "").strip()[:200])
+        _check_wish(slot, guest_wish)
         if slot.status != Slot.Status.OPEN:
             raise SlotTaken(
                 SLOT_TAKEN if slot.status == Slot.Status.BOOKED else "This slot was withdrawn."
@@ -192,7 +271,7 @@ def book_slot(*, slot: Slot, guest, now: datetime | None = None) -> Booking:
             if mine:
                 raise TimeConflict(_clash_message("You are", mine, zone)) from None
             raise SlotTaken(SLOT_TAKEN) from None
-        _create_rounds(booking, level=slot.level)
+        _create_rounds(booking, level=slot.level, guest_wish=guest_wish or None)
         slot.status = Slot.Status.BOOKED
         slot.save(update_fields=["status"])
         signals.booking_confirmed.send(sender=Booking, booking=booking)

@@ -5,7 +5,6 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Profile
@@ -17,10 +16,6 @@ from .booking import _clash_message, _lock_people, _lost_a_race
 from .rules import (
     LATE_CANCELLATION,
     MIN_NOTICE,
-    NO_SHOW_REPORT_DEADLINE,
-    NO_SHOW_WINDOW,
-    NO_SHOWS_BEFORE_SUSPENSION,
-    SUSPENSION,
     SchedulingError,
     TimeConflict,
     _check_window,
@@ -35,6 +30,17 @@ def _locked_booking(booking: Booking) -> Booking:
         .select_related("host__profile", "guest__profile", "slot")
         .get(pk=booking.pk)
     )
+
+
+def cancellation_would_be_late(*, booking: Booking, by, now: datetime | None = None) -> bool:
+    """Whether `by` cancelling `booking` at `now` counts as a late cancellation.
+
+    The rule: a participant cancelling less than 24 hours before the start.
+    Staff cancelling for both people is never late. The cancel page asks this
+    before the person confirms, and cancel_booking applies the same answer.
+    """
+    now = now or timezone.now()
+    return booking.is_participant(by) and booking.starts_at - now < LATE_CANCELLATION
 
 
 def cancel_booking(
@@ -65,7 +71,7 @@ def cancel_booking(
                 "This interview has already started, so it can't be cancelled. If the other "
                 "person did not turn up, report a no-show instead."
             )
-        late = counts_late and participant and booking.starts_at - now < LATE_CANCELLATION
+        late = counts_late and cancellation_would_be_late(booking=booking, by=by, now=now)
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_by = by
         booking.cancellation_reason = reason
@@ -224,53 +230,6 @@ def withdraw_reschedule(
             raise SchedulingError("Only the person who proposed a time can withdraw it.")
         _close_request(request, RescheduleRequest.Status.WITHDRAWN, now)
     return request
-
-
-def report_no_show(*, booking: Booking, by, now: datetime | None = None) -> Booking:
-    """After the start, either side marks the other as not having turned up.
-
-    Two no-shows within 30 days pause the absent person's booking for 14 days.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        booking = _locked_booking(booking)
-        if not booking.is_participant(by):
-            raise SchedulingError("Only the two people in a booking can report a no-show.")
-        if booking.status == Booking.Status.NO_SHOW:
-            raise SchedulingError("A no-show was already reported for this interview.")
-        if booking.status == Booking.Status.CANCELLED:
-            raise SchedulingError("This interview was cancelled.")
-        if now < booking.starts_at:
-            raise SchedulingError("You can report a no-show once the interview has started.")
-        if now > booking.ends_at + NO_SHOW_REPORT_DEADLINE:
-            raise SchedulingError("No-shows can be reported up to 7 days after the interview.")
-        absent = booking.other_participant(by)
-        if booking.status == Booking.Status.COMPLETED:
-            # The session was counted as done when it ended; it wasn't.
-            Profile.objects.filter(user_id__in=[booking.host_id, booking.guest_id]).update(
-                completed_sessions=Greatest(F("completed_sessions") - 1, 0)
-            )
-        booking.status = Booking.Status.NO_SHOW
-        booking.no_show_user = absent
-        booking.no_show_reported_at = now
-        booking.save(update_fields=["status", "no_show_user", "no_show_reported_at"])
-        profile = Profile.objects.select_for_update().get(user=absent)
-        profile.no_shows += 1
-        recent = Booking.objects.filter(
-            status=Booking.Status.NO_SHOW,
-            no_show_user=absent,
-            starts_at__gte=now - NO_SHOW_WINDOW,
-        ).count()
-        fields = ["no_shows"]
-        if recent >= NO_SHOWS_BEFORE_SUSPENSION:
-            until = now + SUSPENSION
-            if not profile.booking_suspended_until or profile.booking_suspended_until < until:
-                profile.booking_suspended_until = until
-                fields.append("booking_suspended_until")
-        profile.save(update_fields=fields)
-        # Nothing to grade and nothing to remind about for a session that didn't happen.
-        signals.no_show_reported.send(sender=Booking, booking=booking)
-    return booking
 
 
 def complete_finished_bookings(*, now: datetime | None = None) -> int:

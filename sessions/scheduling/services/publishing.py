@@ -15,6 +15,7 @@ from sessions.scheduling.models import (
     BookingParticipant,
     HostRole,
     InterviewType,
+    Question,
     Slot,
 )
 from sessions.timeutils import format_day, format_local, localize
@@ -55,6 +56,8 @@ def publish_slots(
     level: str,
     minutes: int | None = None,
     note: str = "",
+    question: Question | None = None,
+    topic: str = "",
     weekdays: Collection[int] = (),
     weeks: int = 1,
     now: datetime | None = None,
@@ -73,6 +76,10 @@ def publish_slots(
         raise ValidationError("Choose your role from the list.")
     if level not in Level.values:
         raise ValidationError("Choose a level from the list.")
+    if question is not None and question.interview_type != interview_type:
+        raise ValidationError(
+            f"“{question.title}” is not a {InterviewType(interview_type).label.lower()} question."
+        )
     minutes = minutes or DEFAULT_MINUTES[interview_type]
     if minutes not in ROUND_MINUTES:
         raise ValidationError(
@@ -123,6 +130,8 @@ def publish_slots(
                     host_role=host_role,
                     level=level,
                     note=note.strip(),
+                    question=question,
+                    topic=(topic or "").strip()[:200],
                 )
                 for start in starts
             ]

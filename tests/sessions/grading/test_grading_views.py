@@ -86,11 +86,43 @@ def test_it_saves_a_draft(client, round, interviewer):
     assert card.scores.get(dimension__key="scale_reliability").value is None
 
 
-def test_it_submits_and_redirects_to_the_locked_scorecard(client, round, interviewer):
+def test_submit_asks_for_confirmation_first_and_keeps_the_draft(client, round, interviewer):
     client.force_login(interviewer)
     card = grading.start_scorecard(round=round)
 
     response = client.post(scorecard_url(round), form_data(card.rubric, value=4))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Submit and lock your scorecard" in body
+    assert 'name="confirm" value="yes"' in body
+    card.refresh_from_db()
+    assert card.status == Scorecard.Status.DRAFT
+    assert card.strengths == "Clarified the use case first."
+    assert set(card.scores.values_list("value", flat=True)) == {4}
+
+
+def test_the_confirmation_locks_the_saved_draft(client, round, interviewer):
+    client.force_login(interviewer)
+    card = grading.start_scorecard(round=round)
+    client.post(scorecard_url(round), form_data(card.rubric, value=4))
+
+    response = client.post(scorecard_url(round), {"action": "submit", "confirm": "yes"})
+
+    assert response.status_code == 302
+    assert response["Location"] == view_url(round)
+    card.refresh_from_db()
+    assert card.status == Scorecard.Status.SUBMITTED
+    assert set(card.scores.values_list("value", flat=True)) == {4}
+
+
+def test_it_submits_and_redirects_to_the_locked_scorecard(client, round, interviewer):
+    client.force_login(interviewer)
+    card = grading.start_scorecard(round=round)
+
+    response = client.post(
+        scorecard_url(round), {**form_data(card.rubric, value=4), "confirm": "yes"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == view_url(round)

@@ -240,10 +240,13 @@ def test_switching_off_feedback_emails_stops_the_request_and_nudge(booking):
     assert sweep_at(end + timedelta(hours=24)) == []
 
 
-def test_no_feedback_request_for_a_session_that_did_not_happen(booking):
+def test_no_feedback_request_while_a_no_show_report_is_open(booking):
     sweep_at(BOOKED_AT)
-    with time_machine.travel(START + timedelta(minutes=20), tick=False):
+    reported_at = START + timedelta(minutes=20)
+    with time_machine.travel(reported_at, tick=False):
         report_no_show(booking=booking, by=booking.host)
+    # The accused hears of the report; nobody is asked for feedback on it.
+    assert kinds_sent(sweep_at(reported_at)) == [("no_show_reported", "guest@example.com")]
     end = START + timedelta(minutes=60)
     for moment in (end, end + timedelta(hours=24), end + timedelta(hours=72)):
         assert sweep_at(moment) == []

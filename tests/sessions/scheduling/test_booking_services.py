@@ -158,72 +158,13 @@ class TestBooking:
 
 
 class TestSuspension:
-    def test_two_no_shows_within_30_days_suspend_booking_for_14_days(self, host, guest):
-        now = timezone.now()
-        first = make_booking(host=host, guest=guest, starts_at=now - timedelta(days=20))
-        second = make_booking(host=host, guest=guest, starts_at=now - timedelta(minutes=10))
-        services.report_no_show(booking=first, by=host, now=first.starts_at + timedelta(minutes=15))
-        refresh(guest.profile)
-        assert guest.profile.no_shows == 1
-        assert guest.profile.booking_suspended_until is None
-
-        services.report_no_show(booking=second, by=host, now=now)
-        refresh(guest.profile)
-        assert guest.profile.no_shows == 2
-        assert guest.profile.booking_suspended_until == now + timedelta(days=14)
-        with pytest.raises(services.BookingSuspended) as excinfo:
-            services.book_slot(slot=make_slot(host=UserFactory()), guest=guest)
-        until = (now + timedelta(days=14)).astimezone(guest.profile.zone)
-        assert f"Booking is paused until {until:%a} {until.day} {until:%b %Y}, {until:%H:%M}" in (
-            excinfo.value.message
-        )
-        assert "(Europe/Berlin)" in excinfo.value.message
-
-    def test_no_shows_more_than_30_days_apart_do_not_suspend(self, host, guest):
-        now = timezone.now()
-        old = make_booking(host=host, guest=guest, starts_at=now - timedelta(days=31))
-        services.report_no_show(booking=old, by=host, now=old.starts_at + timedelta(minutes=5))
-        recent = make_booking(host=host, guest=guest, starts_at=now - timedelta(minutes=10))
-        services.report_no_show(booking=recent, by=host, now=now)
-        refresh(guest.profile)
-        assert guest.profile.no_shows == 2
-        assert not guest.profile.is_booking_suspended()
-
+    # How no-shows come to count and suspend: tests/sessions/scheduling/test_no_show_reports.py
     def test_the_suspension_ends_after_14_days(self, host, guest):
         guest.profile.booking_suspended_until = timezone.now() + timedelta(days=14)
         guest.profile.save()
         slot = make_slot(host=host, starts_at=soon(24 * 15))
         with time_machine.travel(timezone.now() + timedelta(days=14, minutes=1)):
             services.book_slot(slot=slot, guest=guest)
-
-
-class TestNoShows:
-    def test_it_refuses_before_the_start(self, host, guest):
-        booking = make_booking(host=host, guest=guest)
-        with pytest.raises(services.SchedulingError, match="once the interview has started"):
-            services.report_no_show(booking=booking, by=host)
-
-    def test_it_is_reported_once(self, host, guest):
-        booking = make_booking(host=host, guest=guest, starts_at=soon(-0.5))
-        services.report_no_show(booking=booking, by=host)
-        with pytest.raises(services.SchedulingError, match="already reported"):
-            services.report_no_show(booking=booking, by=guest)
-        refresh(host.profile, guest.profile)
-        assert (host.profile.no_shows, guest.profile.no_shows) == (0, 1)
-
-    def test_it_undoes_the_completed_count(self, host, guest):
-        booking = make_booking(host=host, guest=guest, starts_at=soon(-2))
-        assert services.complete_finished_bookings() == 1
-        services.report_no_show(booking=booking, by=guest)
-        refresh(booking, host.profile, guest.profile)
-        assert booking.status == Booking.Status.NO_SHOW
-        assert booking.no_show_user == host
-        assert (host.profile.completed_sessions, guest.profile.completed_sessions) == (0, 0)
-
-    def test_a_stranger_cannot_report(self, host, guest, stranger):
-        booking = make_booking(host=host, guest=guest, starts_at=soon(-0.5))
-        with pytest.raises(services.SchedulingError):
-            services.report_no_show(booking=booking, by=stranger)
 
 
 class TestCancelling:

@@ -1,4 +1,4 @@
-"""Book, booking detail, cancel, reschedule, no-show: personas, methods, side effects."""
+"""Book, booking detail, cancel, reschedule: personas, methods, side effects."""
 
 from datetime import timedelta
 
@@ -125,28 +125,49 @@ class TestCancel:
     def url(self, booking):
         return reverse("sessions:cancel", args=[booking.pk])
 
-    def test_a_participant_cancels_with_a_reason(self, client, booking, guest):
+    def test_a_participant_cancels_with_a_reason_once_confirmed(self, client, booking, guest):
         client.force_login(guest)
-        response = client.post(self.url(booking), {"reason": "Got the offer"})
+        response = client.post(self.url(booking), {"reason": "Got the offer", "confirm": "yes"})
         assert response.status_code == 302
         booking.refresh_from_db()
         assert booking.status == Booking.Status.CANCELLED
         assert booking.cancellation_reason == "Got the offer"
 
-    def test_it_needs_a_reason(self, client, booking, guest):
+    def test_the_first_post_asks_for_confirmation_and_keeps_the_reason(
+        self, client, booking, guest
+    ):
         client.force_login(guest)
-        client.post(self.url(booking), {"reason": ""})
+        response = client.post(self.url(booking), {"reason": "Got the offer"})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Yes, cancel the interview" in body
+        assert 'name="confirm" value="yes"' in body
+        assert "Got the offer" in body
         booking.refresh_from_db()
         assert booking.status == Booking.Status.CONFIRMED
 
-    def test_it_refuses_get(self, client, booking, guest):
+    def test_it_needs_a_reason(self, client, booking, guest):
         client.force_login(guest)
-        assert client.get(self.url(booking)).status_code == 405
+        response = client.post(self.url(booking), {"reason": "", "confirm": "yes"})
+        assert response.status_code == 400
+        booking.refresh_from_db()
+        assert booking.status == Booking.Status.CONFIRMED
+
+    def test_get_shows_the_confirmation_page(self, client, booking, guest):
+        client.force_login(guest)
+        response = client.get(self.url(booking))
+        assert response.status_code == 200
+        assert "Yes, cancel the interview" in response.content.decode()
+
+    def test_it_refuses_put(self, client, booking, guest):
+        client.force_login(guest)
+        assert client.put(self.url(booking)).status_code == 405
 
     @pytest.mark.parametrize("persona", ["stranger", "staff"])
     def test_everyone_else_gets_404(self, client, booking, persona, request):
         login(client, request, persona)
-        assert client.post(self.url(booking), {"reason": "x"}).status_code == 404
+        assert client.get(self.url(booking)).status_code == 404
+        assert client.post(self.url(booking), {"reason": "x", "confirm": "yes"}).status_code == 404
         booking.refresh_from_db()
         assert booking.status == Booking.Status.CONFIRMED
 
@@ -261,30 +282,3 @@ class TestReschedule:
         )
         proposal.refresh_from_db()
         assert proposal.status == RescheduleRequest.Status.PENDING
-
-
-class TestNoShow:
-    def url(self, booking):
-        return reverse("sessions:no_show", args=[booking.pk])
-
-    def test_after_the_start_a_participant_reports_the_other(self, client, host, guest):
-        booking = make_booking(host=host, guest=guest, starts_at=soon(-0.2))
-        client.force_login(host)
-        assert client.post(self.url(booking)).status_code == 302
-        booking.refresh_from_db()
-        guest.profile.refresh_from_db()
-        assert booking.status == Booking.Status.NO_SHOW
-        assert guest.profile.no_shows == 1
-
-    def test_it_refuses_get(self, client, host, guest):
-        booking = make_booking(host=host, guest=guest, starts_at=soon(-0.2))
-        client.force_login(host)
-        assert client.get(self.url(booking)).status_code == 405
-
-    @pytest.mark.parametrize("persona", ["stranger", "staff"])
-    def test_everyone_else_gets_404(self, client, host, guest, persona, request):
-        booking = make_booking(host=host, guest=guest, starts_at=soon(-0.2))
-        login(client, request, persona)
-        assert client.post(self.url(booking)).status_code == 404
-        booking.refresh_from_db()
-        assert booking.status == Booking.Status.CONFIRMED

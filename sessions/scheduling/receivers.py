@@ -13,7 +13,7 @@ from django.db.models import Q
 from accounts.signals import personal_data_requested, user_anonymising
 
 from . import services
-from .models import Booking, RescheduleRequest, Slot
+from .models import Booking, NoShowReport, RescheduleRequest, Slot
 
 # What the peer reads as the cancellation reason.
 DEPARTURE_REASON = "Your partner closed their account, so this interview can't take place."
@@ -43,6 +43,26 @@ def _who(user, person_id: int | None, partner) -> str | None:
     return "the interviewprep team"
 
 
+def _no_show_report(booking: Booking, user, partner) -> dict | None:
+    """The booking's no-show report as both people saw it (the deciding staff member left out)."""
+    try:
+        report = booking.no_show_report
+    except NoShowReport.DoesNotExist:
+        return None
+    return {
+        "reported_by": _who(user, report.reporter_id, partner),
+        "about": _who(user, report.accused_id, partner),
+        "status": report.status,
+        "reason": report.reason,
+        "reported_at": report.reported_at,
+        "dispute_until": report.dispute_until,
+        "dispute_reason": report.dispute_reason,
+        "disputed_at": report.disputed_at,
+        "resolved_at": report.resolved_at,
+        "resolution_note": report.resolution_note,
+    }
+
+
 def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
     """The person's slots and bookings; partners by display name, never by email."""
     slots = [
@@ -62,7 +82,7 @@ def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
     bookings = []
     for booking in (
         Booking.objects.filter(Q(host=user) | Q(guest=user))
-        .select_related("host__profile", "guest__profile")
+        .select_related("host__profile", "guest__profile", "no_show_report")
         .prefetch_related("rounds__question", "reschedules")
         .order_by("starts_at")
     ):
@@ -108,6 +128,7 @@ def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
                     }
                     for p in booking.reschedules.all()
                 ],
+                "no_show_report": _no_show_report(booking, user, partner),
             }
         )
     return {"slots": slots, "bookings": bookings}

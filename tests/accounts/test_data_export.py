@@ -122,6 +122,25 @@ def test_the_grader_sees_their_own_scorecard_and_received_ratings(people, export
     assert "grace@example.com" not in json.dumps(data)
 
 
+def test_a_no_show_report_and_its_dispute_are_in_both_peoples_data(people, export):
+    from sessions.scheduling import services as scheduling
+
+    ada, grace, _ = people
+    now = timezone.now().replace(second=0, microsecond=0)
+    missed = make_booking(host=ada, guest=grace, starts_at=now - timedelta(hours=2))
+    report = scheduling.report_no_show(booking=missed, by=ada, reason="Waited 20 minutes.")
+    scheduling.dispute_no_show(report=report, by=grace, reason="My train stopped in a tunnel.")
+
+    for person, reported_by, about in ((ada, "you", "Grace"), (grace, "Ada", "you")):
+        (booking,) = export(person)["bookings"]
+        entry = booking["no_show_report"]
+        assert (entry["reported_by"], entry["about"]) == (reported_by, about)
+        assert entry["status"] == "disputed"
+        assert entry["reason"] == "Waited 20 minutes."
+        assert entry["dispute_reason"] == "My train stopped in a tunnel."
+        assert "resolved_by" not in entry
+
+
 def test_it_requires_login(client):
     response = client.get("/profile/data/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -7,7 +7,10 @@ keys, and the checkout `session_id` on the playbook's success page. Whoever read
 an access log must not be able to use one, so every log line that names a URL
 goes through `mask_secrets` first:
 
-- `GunicornLogger` (Procfile: `--logger-class`) masks gunicorn's access-log atoms;
+- `masking_action_logger` wraps daphne's access-log writer: the production web
+  process (`interviewprep.serve`, see the Procfile) runs daphne with it;
+- `GunicornLogger` (`--logger-class`) masks gunicorn's access-log atoms, for a
+  WSGI deployment;
 - `MaskSecretsFilter` (settings.LOGGING) masks Django's own request logging
   (`django.request`, `django.server`) and any ASGI server's access logger
   (`uvicorn.access`, `daphne.access`) that routes through Python logging.
@@ -15,6 +18,7 @@ goes through `mask_secrets` first:
 
 import logging
 import re
+from collections.abc import Callable
 
 from gunicorn.glogging import Logger as _GunicornLogger
 
@@ -47,6 +51,27 @@ def _mask(value):
     if isinstance(value, dict):
         return {k: _mask(v) for k, v in value.items()}
     return value
+
+
+def masking_action_logger(
+    action_logger: Callable[[str, str, dict], None],
+) -> Callable[[str, str, dict], None]:
+    """daphne's "action logger" `action_logger`, called with the path masked.
+
+    daphne calls its action logger with (protocol, action, details) for every
+    finished HTTP request and every WebSocket step; `details["path"]` is the raw
+    path with its query string. Nothing else in `details` carries a URL.
+    """
+
+    def log(protocol: str, action: str, details: dict) -> None:
+        path = details.get("path")
+        if isinstance(path, bytes):
+            path = path.decode("latin-1")
+        if isinstance(path, str):
+            details = {**details, "path": mask_secrets(path)}
+        action_logger(protocol, action, details)
+
+    return log
 
 
 class MaskSecretsFilter(logging.Filter):

@@ -1,13 +1,21 @@
 """Credentials that travel in URLs never reach a log line."""
 
+import io
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from gunicorn.config import Config
 
-from interviewprep.logmasking import MASK, GunicornLogger, mask_secrets
+from interviewprep.logmasking import MASK, GunicornLogger, mask_secrets, masking_action_logger
 
 SECRETS = {
     "/calendar/Zx9_secret-TOKEN.ics": "/calendar/[masked].ics",
@@ -64,12 +72,70 @@ def test_gunicorns_access_log_atoms_are_masked(url):
     assert atoms["h"] == "203.0.113.7"
 
 
-def test_the_procfile_uses_the_masking_logger():
+def test_the_procfile_runs_daphne_with_the_masked_access_log():
     from django.conf import settings
 
     procfile = (settings.BASE_DIR / "Procfile").read_text()
     web = next(line for line in procfile.splitlines() if line.startswith("web:"))
-    assert "--logger-class interviewprep.logmasking.GunicornLogger" in web
+    assert "python -m interviewprep.serve interviewprep.asgi:application" in web
+    assert "--access-log" in web
+    assert " daphne " not in web  # daphne's own command writes raw paths
+
+
+@pytest.mark.parametrize("url", list(SECRETS))
+def test_daphnes_access_log_lines_are_masked(url):
+    from daphne.access import AccessLogGenerator
+
+    stream = io.StringIO()
+    log = masking_action_logger(AccessLogGenerator(stream))
+    details = {"client": "203.0.113.7:5123", "method": "GET", "path": url, "status": 200}
+    log("http", "complete", {**details, "size": 10})
+    log("websocket", "connecting", details)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert f'"GET {SECRETS[url]}" 200 10' in lines[0]
+    assert f'"WSCONNECTING {SECRETS[url]}"' in lines[1]
+    assert lines[0].startswith("203.0.113.7:5123 - - [")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_production_web_process_logs_masked_paths():
+    """The Procfile's entry point, started for real: a request with a calendar
+    token leaves "[masked]" in daphne's access log, and the token nowhere."""
+    from django.conf import settings
+
+    from tests.asgi_server import free_port
+
+    port = free_port()
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "interviewprep.serve", "interviewprep.asgi:application"]
+    command += ["--bind", "127.0.0.1", "--port", str(port), "--access-log", "-"]
+    proc = subprocess.Popen(
+        command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read().decode()
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "the web process did not start"
+            time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/calendar/leaked-Token_value.ics?x=1"
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(url, timeout=20)
+        assert answer.value.code == 404
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=20)[0].decode()
+    assert '"GET /calendar/[masked].ics?x=1" 404' in output
+    assert "leaked-Token_value" not in output
 
 
 @pytest.mark.django_db

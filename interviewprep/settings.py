@@ -451,9 +451,17 @@ PERMISSIONS_POLICY = {
     "publickey-credentials-create": ["self"],
     "publickey-credentials-get": ["self"],
 }
+# The live room's page (sessions.room.views.room_page, and nothing else) turns
+# the camera and microphone on for our own origin: its video call is WebRTC.
+ROOM_PERMISSIONS_POLICY = {**PERMISSIONS_POLICY, "camera": ["self"], "microphone": ["self"]}
 # Responses under these paths may carry personal data even to an anonymous
-# visitor (a reset key page, a calendar feed, an unsubscribe page): no-store.
-NO_STORE_PATH_PREFIXES = ["/accounts/", "/admin/", "/calendar/", "/emails/", "/profile/"]
+# visitor (a reset key page, an unsubscribe page): no-store.
+NO_STORE_PATH_PREFIXES = ["/accounts/", "/admin/", "/emails/", "/profile/"]
+# The calendar feed is personal too, but a calendar app polls it and must keep
+# a copy to revalidate with ETag/Last-Modified (a 304 needs something stored):
+# these paths answer `private, no-cache` (no shared cache keeps them; every poll
+# asks again), never no-store.
+REVALIDATE_PATH_PREFIXES = ["/calendar/"]
 
 # Credentials that travel in URLs (calendar, unsubscribe, reset and confirmation
 # keys, checkout session ids) are masked in every log line that names a URL.

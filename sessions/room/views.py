@@ -4,6 +4,7 @@ current round) and the interviewer's clarifying checklist."""
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_permissions_policy.decorators import permissions_policy_override
 
 from sessions.scheduling import services as scheduling_services
 from sessions.scheduling.access import booking_for, round_for_interviewer
@@ -24,6 +26,9 @@ from .context import live_room_context
 
 @login_required
 @require_GET
+# Only a participant's room page itself lets our origin ask for the camera and
+# microphone (its WebRTC call); every other answer keeps them off.
+@permissions_policy_override(settings.ROOM_PERMISSIONS_POLICY)
 def room_page(request: HttpRequest, pk: int) -> HttpResponse:
     booking = booking_for(request.user, pk)
     if booking.status == Booking.Status.CANCELLED:

@@ -26,6 +26,13 @@ pytestmark = [
 LA, BERLIN = "America/Los_Angeles", "Europe/Berlin"
 PAGE_ERRORS: list[str] = []
 OUTSIDE_REQUESTS: list[str] = []
+# What the Content-Security-Policy refused (a script, style, font, socket or image).
+CSP_VIOLATIONS: list[str] = []
+WATCH_CSP = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.effectiveDirective + ' ' + (e.blockedURI || 'inline'));
+});
+"""
 FAKE_MEDIA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 
 
@@ -49,12 +56,15 @@ def chromium():
 
 @pytest.fixture(autouse=True)
 def no_page_errors():
-    """Every script error in either page, and any request to another server, fails the test."""
+    """Every script error in either page, any request to another server, and anything
+    the Content-Security-Policy refused, fails the test."""
     PAGE_ERRORS.clear()
     OUTSIDE_REQUESTS.clear()
+    CSP_VIOLATIONS.clear()
     yield
     assert PAGE_ERRORS == []
     assert OUTSIDE_REQUESTS == []
+    assert CSP_VIOLATIONS == []
 
 
 @pytest.fixture
@@ -72,8 +82,18 @@ def open_room(chromium, server, booking, user, zone):
     context = chromium.new_context(timezone_id=zone, permissions=["camera", "microphone"])
     cookie = session_cookie(user).decode().split("=", 1)[1]
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server}])
+    context.add_init_script(WATCH_CSP)
     page = context.new_page()
     page.on("pageerror", lambda error: PAGE_ERRORS.append(f"{zone}: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            CSP_VIOLATIONS.append(f"{zone}: {message.text}")
+            if message.type == "error"
+            and ("CSP violation" in message.text or "Content Security Policy" in message.text)
+            else None
+        ),
+    )
     # Everything (scripts, fonts, styles) comes from our server: no CDN.
     page.on(
         "request",

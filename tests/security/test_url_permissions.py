@@ -404,7 +404,11 @@ def _allowed(expected: str, response, method: str) -> bool:
     return response.status_code == 405
 
 
-PRIVATE_PREFIXES = ("/accounts/", "/admin/", "/calendar/", "/emails/", "/profile/")
+PRIVATE_PREFIXES = ("/accounts/", "/admin/", "/emails/", "/profile/")
+# The calendar feed: stored by the subscriber's own client only, revalidated on every poll.
+REVALIDATED_PREFIXES = ("/calendar/",)
+# The one page that may use the camera and microphone: the live room's video call.
+ROOM_PAGE = re.compile(r"^/interviews/\d+/room/$")
 
 
 def assert_security_headers(response, *, url: str, logged_in: bool) -> None:
@@ -419,9 +423,26 @@ def assert_security_headers(response, *, url: str, logged_in: bool) -> None:
     assert directives.get("style-src") == "'self'", f"{where}: {csp}"
     assert directives.get("frame-ancestors") == "'none'", f"{where}: {csp}"
     policy = response.get("Permissions-Policy", "")
-    assert "camera=()" in policy and "geolocation=()" in policy, f"{where}: {policy!r}"
+    features = dict(part.strip().split("=", 1) for part in policy.split(",") if "=" in part)
+    assert features.get("geolocation") == "()", f"{where}: {policy!r}"
+    if ROOM_PAGE.match(url) and response.status_code == 200:
+        # Exactly camera and microphone, for our own origin; everything else stays off.
+        assert features.get("camera") == "(self)", f"{where}: {policy!r}"
+        assert features.get("microphone") == "(self)", f"{where}: {policy!r}"
+        assert features.get("display-capture") == "()", f"{where}: {policy!r}"
+    else:
+        assert features.get("camera") == "()", f"{where}: {policy!r}"
+        assert features.get("microphone") == "()", f"{where}: {policy!r}"
     assert response.get("X-Content-Type-Options") == "nosniff", where
-    if logged_in or url.startswith(PRIVATE_PREFIXES):
+    if url.startswith(REVALIDATED_PREFIXES):
+        cache_control = {
+            part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")
+        }
+        # Private (no shared cache keeps it), stored by the client so it can send
+        # If-None-Match, and revalidated on every poll.
+        assert {"private", "no-cache"} <= cache_control, f"{where}: {cache_control}"
+        assert not cache_control & {"no-store", "public", "s-maxage"}, f"{where}: {cache_control}"
+    elif logged_in or url.startswith(PRIVATE_PREFIXES):
         assert "no-store" in response.get("Cache-Control", ""), (
             f"{where}: personal page without Cache-Control: no-store "
             f"({response.get('Cache-Control')!r})"

@@ -140,15 +140,24 @@ class ResetPasswordForm(OurVoiceMixin, allauth_forms.ResetPasswordForm):
 
     def clean_email(self) -> str:
         email = super().clean_email()
-        # A key goes only to an address its account has confirmed. A typed,
-        # unconfirmed copy (a typo, or someone else's address) gets the
-        # "no account uses this address" mail, like an unknown address.
-        self.users = [
-            user
-            for user in self.users
-            if EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-        ]
+        self.users = [user for user in self.users if may_receive_reset_key(user, email)]
         return email
+
+
+def may_receive_reset_key(user: User, email: str) -> bool:
+    """Whether a password-reset key for this account may be mailed to this address.
+
+    Yes when the account confirmed the address. Also when it is the account's
+    own login address and the account never confirmed any address (a sign-up
+    left unfinished): only the inbox's owner can then ever activate it, and
+    after the reset they still confirm the address at their first log-in. A
+    typed, unconfirmed secondary address (a typo, or someone else's address)
+    never gets a key; it gets the "no account uses this address" mail.
+    """
+    confirmed = EmailAddress.objects.filter(user=user, verified=True)
+    if confirmed.filter(email__iexact=email).exists():
+        return True
+    return user.email.lower() == email.lower() and not confirmed.exists()
 
 
 class ResetPasswordKeyForm(OurVoiceMixin, allauth_forms.ResetPasswordKeyForm):

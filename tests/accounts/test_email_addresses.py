@@ -150,3 +150,39 @@ def test_reset_requests_mail_one_address_at_most_three_times_in_fifteen_minutes(
 
     assert statuses == [302, 302, 302, 429, 429]
     assert len(mails_to("nobody@example.com")) == 3
+
+
+def test_an_unfinished_sign_up_with_the_owners_address_can_be_taken_back_by_reset(client, password):
+    # A stranger signed up with the owner's address and never confirmed it:
+    # the owner can't sign up (the address is that account's login), so the
+    # reset key, which only the inbox's owner reads, lets them take it over.
+    stranger = UserFactory(email=OWNER, verified=False)
+    EmailAddress.objects.create(user=stranger, email=OWNER, verified=False, primary=True)
+    client.post(RESET, {"email": OWNER})
+    (message,) = mails_to(OWNER)
+    link = link_in(message, "/accounts/password/reset/key/")
+
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(
+        form_url,
+        {"password1": "the-owners-own-passphrase", "password2": "the-owners-own-passphrase"},
+    )
+
+    stranger.refresh_from_db()
+    assert stranger.check_password("the-owners-own-passphrase")
+    assert not stranger.check_password(password)
+    # Logging in still asks the owner to confirm the address first.
+    response = client.post(
+        reverse("account_login"), {"login": OWNER, "password": "the-owners-own-passphrase"}
+    )
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+
+def test_an_account_with_a_confirmed_address_gets_no_key_at_an_unconfirmed_one(client, user):
+    # Its login address confirmed elsewhere: an unconfirmed new login address gets nothing.
+    user.email = "moved@example.com"
+    user.save(update_fields=["email"])
+    EmailAddress.objects.create(user=user, email="moved@example.com", verified=False)
+    client.post(RESET, {"email": "moved@example.com"})
+    (message,) = mails_to("moved@example.com")
+    assert "/accounts/password/reset/key/" not in message.body

@@ -11,6 +11,7 @@ from tests.sessions.grading.grading_support import past_booking
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.clock,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -13,13 +13,17 @@ from tests.browser_support import log_in, person, shown
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.clock,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 LA, BERLIN = "America/Los_Angeles", "Europe/Berlin"
 
 
-def test_one_publishes_the_other_books_and_both_open_the_room(browser, live_server):
+def test_one_publishes_the_other_books_and_both_open_the_room(
+    browser, live_server, noon_in_los_angeles
+):
+    # At noon, "3 days ahead at 09:00" is 2 d 20-22 h away (DST included): "in 2 d".
     ben = person("ben@example.com", "Ben", LA)
     ada = person("ada@example.com", "Ada", BERLIN)
     day = (timezone.localtime(timezone=ZoneInfo(LA)) + timedelta(days=3)).date()

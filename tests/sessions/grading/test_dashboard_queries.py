@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.sessions.grading.grading_support import bulk_graded_sessions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _dashboard(client, user) -> tuple[int, float, str]:

@@ -11,7 +11,7 @@ from sessions.models import PlaybookSection, Rubric
 from tests.factories import UserFactory, make_booking
 from tests.sessions.grading.grading_support import complete_data, past_booking
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _graded(

@@ -9,7 +9,7 @@ from sessions.models import InterviewerRating
 from tests.factories import UserFactory, make_booking
 from tests.sessions.grading.grading_support import past_booking
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

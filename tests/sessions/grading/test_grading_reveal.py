@@ -8,7 +8,7 @@ from sessions.grading import services as grading
 from sessions.models import Scorecard
 from tests.sessions.grading.grading_support import complete_data, past_booking
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _submit(round) -> Scorecard:

@@ -10,7 +10,7 @@ from sessions.models import Reminder, Rubric, Scorecard
 from tests.factories import UserFactory, make_booking
 from tests.sessions.grading.grading_support import complete_data, past_booking
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _snapshot(scorecard: Scorecard) -> tuple:

@@ -8,7 +8,7 @@ from sessions.models import Rubric, Scorecard
 from tests.factories import make_booking
 from tests.sessions.grading.grading_support import complete_data, form_data, past_booking
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ MESSAGE_ID = re.compile(rb"^Message-ID: <[^.>]+\.[a-z0-9_]+\.(\d+)@[^>]+>", re.M
 # serialized_rollback like every transactional test here: the flush after it
 # must leave the seeded rubrics and questions for the next one.
 pytestmark = [
+    pytest.mark.real_clock,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.timeout(240),
 ]

@@ -10,7 +10,7 @@ from sessions.models import Reminder
 from tests.factories import make_booking
 
 Kind, Status = Reminder.Kind, Reminder.Status
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

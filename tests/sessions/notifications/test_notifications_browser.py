@@ -23,6 +23,7 @@ from tests.sessions.notifications.notifications_support import embedded_worker, 
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.clock,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.timeout(180),
 ]
@@ -37,8 +38,10 @@ def emails_to(user, kind: str) -> list:
 
 
 def test_a_booking_in_the_browser_mails_invites_and_a_reminder_that_unsubscribes_in_one_click(
-    browser, live_server, settings
+    browser, live_server, settings, noon_in_los_angeles
 ):
+    # At noon, 24 hours before the start is the day before in Los Angeles even
+    # across a DST change, so the reminder says "tomorrow" (at 23:30 it would not).
     settings.SITE_URL = live_server.url  # links in the emails lead to this server
     ada = person("ada@example.com", "Ada", "Europe/Berlin")
     ben = person("ben@example.com", "Ben", "America/Los_Angeles")

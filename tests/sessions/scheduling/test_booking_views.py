@@ -13,7 +13,7 @@ from tests.factories import UserFactory, make_booking
 from tests.sessions.scheduling import scheduling_support as support
 from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 host, guest = support.host, support.guest
 
 
@@ -155,7 +155,13 @@ class TestReschedule:
     def test_a_participant_proposes_a_time_in_their_zone(self, client, booking, guest):
         client.force_login(guest)
         zone = guest.profile.zone
-        new_local = (booking.starts_at + timedelta(days=1)).astimezone(zone)
+        # Noon the next day there: a time of day that happens once even on a DST
+        # change day (the same hour as the booking might fall in a gap or twice).
+        new_local = (
+            (booking.starts_at + timedelta(days=1))
+            .astimezone(zone)
+            .replace(hour=12, minute=0, fold=0)
+        )
         response = client.post(
             reverse("sessions:reschedule", args=[booking.pk]),
             {
@@ -166,7 +172,8 @@ class TestReschedule:
         )
         assert response.status_code == 302
         proposal = RescheduleRequest.objects.get()
-        assert proposal.starts_at == booking.starts_at + timedelta(days=1)
+        assert proposal.starts_at == new_local
+        assert new_local.utcoffset() != timedelta(0)  # Berlin wall time, not UTC
         assert proposal.proposed_by == guest
 
     # Pinned a week before the change, so the date is inside the 8-week window.

@@ -27,6 +27,7 @@ def counts() -> tuple[int, ...]:
 
 
 @pytest.mark.django_db
+@pytest.mark.clock
 def test_it_loads_open_slots_upcoming_and_past_bookings_once():
     accounts_demo.load(io.StringIO())
     demo.load(io.StringIO())

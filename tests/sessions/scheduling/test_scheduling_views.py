@@ -13,7 +13,7 @@ from tests.factories import UserFactory, make_booking
 from tests.sessions.scheduling import scheduling_support as support
 from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 host, guest = support.host, support.guest
 
 FIND = reverse("sessions:find")

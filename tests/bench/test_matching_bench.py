@@ -76,8 +76,9 @@ def report(name: str, figure: str, value: float, baseline_name: str, baseline: f
     )
 
 
-@pytest.mark.django_db
-@pytest.mark.timeout(1800)
+# Transactional, so every pairing commits and queues its emails as in a worker.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(3000)
 def test_ten_thousand_open_requests_matched_by_one_worker():
     build_pool()
     with time_machine.travel(NOW, tick=True):

@@ -82,9 +82,9 @@ export function connectRoom({ wsPath, onRoomMessage, onStatus }) {
   }
 
   // A closing tab tells the peer at once (the server also removes it on close).
-  window.addEventListener("pagehide", () => {
-    provider.awareness.setLocalState(null);
-  });
+  const leave = () => provider.awareness.getLocalState() && provider.awareness.setLocalState(null);
+  window.addEventListener("beforeunload", leave);
+  window.addEventListener("pagehide", leave);
 
   return { doc, provider, awareness: provider.awareness, sendRoom, reconnect };
 }

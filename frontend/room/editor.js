@@ -19,7 +19,15 @@ const LANGUAGES = {
   sql: () => import("@codemirror/lang-sql").then((m) => m.sql()),
 };
 
-export function mountEditor({ parent, picker, doc, awareness, writable, defaultLanguage }) {
+export function mountEditor({
+  parent,
+  picker,
+  doc,
+  awareness,
+  writable,
+  defaultLanguage,
+  styleNonce,
+}) {
   const ytext = doc.getText("code");
   const meta = doc.getMap("meta");
   const undoManager = new Y.UndoManager(ytext);
@@ -37,6 +45,8 @@ export function mountEditor({ parent, picker, doc, awareness, writable, defaultL
         language.of([]),
         editable.of([EditorState.readOnly.of(!writable), EditorView.editable.of(writable)]),
         EditorView.contentAttributes.of({ "aria-label": "Shared code editor" }),
+        // The page's CSP accepts run-time <style> elements only with its nonce.
+        styleNonce ? EditorView.cspNonce.of(styleNonce) : [],
         yCollab(ytext, awareness, { undoManager }),
       ],
     }),

@@ -124,6 +124,7 @@ function start(config) {
       awareness: room.awareness,
       writable,
       defaultLanguage: config.defaultLanguage,
+      styleNonce: config.styleNonce,
     });
   }
 
@@ -132,6 +133,8 @@ function start(config) {
   async function showBoard() {
     if (board || !boardEl) return board;
     window.EXCALIDRAW_ASSET_PATH = config.assetPath;
+    // The board's dialogs add <style> elements through get-nonce, which reads this global.
+    if (config.styleNonce) window.__webpack_nonce__ = config.styleNonce;
     if (config.boardCss && !document.querySelector(`link[href="${config.boardCss}"]`)) {
       const link = document.createElement("link");
       link.rel = "stylesheet";

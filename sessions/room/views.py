@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from csp.constants import NONCE, SELF
 from django.views.decorators.http import require_GET, require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
@@ -71,7 +72,11 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     current_round = next(r for r in rounds if r.number == current)
-    return render(
+    live = live_room_context(booking=booking, round_=current_round, user=request.user, now=now)
+    # The editor (CodeMirror) and the board's dialogs add <style> elements at run
+    # time; they carry this request's nonce, which only style-src-elem accepts.
+    live["live"]["styleNonce"] = str(request.csp_nonce)
+    response = render(
         request,
         "sessions/room/room.html",
         {
@@ -82,9 +87,17 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
             "is_system_design": booking.interview_type == InterviewType.SYSTEM_DESIGN,
             "room_now": now,
             "room_data": {"now": now.isoformat(), "current": current, "rounds": timeline},
-            **live_room_context(booking=booking, round_=current_round, user=request.user, now=now),
+            **live,
         },
     )
+    # The room's socket, named by its own scheme and host: CSP Level 3 lets 'self'
+    # match ws:/wss: of the same host, but not every browser in use does yet.
+    socket_scheme = "wss" if request.is_secure() else "ws"
+    response._csp_update = {
+        "connect-src": [f"{socket_scheme}://{request.get_host()}"],
+        "style-src-elem": [SELF, NONCE],
+    }
+    return response
 
 
 @login_required

@@ -4,6 +4,7 @@ The app runs under daphne (tests/asgi_server.py) because the room needs
 WebSockets; each person is a separate Chromium context with their own session.
 """
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -65,8 +66,8 @@ def no_page_errors():
     CSP_VIOLATIONS.clear()
     yield
     assert PAGE_ERRORS == []
-    assert OUTSIDE_REQUESTS == []
     assert CSP_VIOLATIONS == []
+    assert OUTSIDE_REQUESTS == []
 
 
 @pytest.fixture
@@ -112,6 +113,18 @@ def open_room(chromium, server, booking, user, zone):
     return context, page
 
 
+def wait_until(page, expression: str, timeout: float = 30000) -> None:
+    """Poll `expression` in the page until it is true.
+
+    Playwright's wait_for_function compiles its predicate with eval inside the
+    page, which the room's CSP (no 'unsafe-eval') refuses; evaluate does not.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true within {timeout:.0f} ms: {expression}"
+        time.sleep(0.05)
+
+
 def code_of(page) -> str:
     return page.evaluate("window.interviewRoom.doc.getText('code').toString()")
 
@@ -130,9 +143,10 @@ def test_typing_and_drawing_reach_the_other_person_and_the_board_records_designi
         # Ada types in the shared editor; Ben sees it within 2 seconds.
         ada_page.locator("#room-editor .cm-content").click()
         ada_page.keyboard.type("# ")  # keystrokes first, then the clock starts on one insert
-        ben_page.wait_for_function("window.interviewRoom.doc.getText('code').toString() === '# '")
+        wait_until(ben_page, "window.interviewRoom.doc.getText('code').toString() === '# '")
         ada_page.keyboard.insert_text("def shorten(url):")
-        ben_page.wait_for_function(
+        wait_until(
+            ben_page,
             "window.interviewRoom.doc.getText('code').toString() === '# def shorten(url):'",
             timeout=2000,
         )
@@ -151,7 +165,8 @@ def test_typing_and_drawing_reach_the_other_person_and_the_board_records_designi
         ada_page.mouse.down()
         ada_page.mouse.move(x + 120, y + 80, steps=8)
         ada_page.mouse.up()
-        ben_page.wait_for_function(
+        wait_until(
+            ben_page,
             "window.interviewRoom.doc.getArray('elements').toArray()"
             ".some(m => m.get('el').type === 'rectangle' && !m.get('el').isDeleted)",
             timeout=2000,
@@ -180,8 +195,8 @@ def test_the_video_call_connects_both_peers(chromium, server, interview):
             "window.interviewRoom.video && window.interviewRoom.video.pc && "
             "window.interviewRoom.video.pc.connectionState === 'connected'"
         )
-        ben_page.wait_for_function(connected, timeout=30000)
-        ada_page.wait_for_function(connected, timeout=30000)
+        wait_until(ben_page, connected, timeout=30000)
+        wait_until(ada_page, connected, timeout=30000)
         expect(ben_page.locator("#video-status")).to_contain_text("Connected to Ada")
         expect(ben_page.locator("#video-fallback")).to_be_hidden()
         ada_page.locator("#video-mute").click()
@@ -198,8 +213,8 @@ def test_edits_made_offline_merge_without_loss_after_reconnecting(chromium, serv
     try:
         ben_page.locator("#room-editor .cm-content").click()
         ben_page.keyboard.type("# shared start\n")
-        ada_page.wait_for_function(
-            "window.interviewRoom.doc.getText('code').toString().includes('shared start')"
+        wait_until(
+            ada_page, "window.interviewRoom.doc.getText('code').toString().includes('shared start')"
         )
 
         ada_context.set_offline(True)
@@ -217,7 +232,8 @@ def test_edits_made_offline_merge_without_loss_after_reconnecting(chromium, serv
             "data-state", "connected", timeout=30000
         )
         for page in (ben_page, ada_page):
-            page.wait_for_function(
+            wait_until(
+                page,
                 "(() => { const t = window.interviewRoom.doc.getText('code').toString();"
                 " return t.includes('ada_offline = 1') && t.includes('ben_online = 2'); })()",
                 timeout=10000,

@@ -84,3 +84,46 @@ def test_the_page_says_when_the_live_room_opens(client):
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         body = client.get(room(booking)).content.decode()
     assert "The live room opens at" in body
+
+
+def _directives(header: str) -> dict[str, str]:
+    parts = (part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+    return {name: (rest[0] if rest else "") for name, *rest in parts}
+
+
+def test_only_the_room_page_may_use_the_camera_and_microphone_and_its_socket(client):
+    booking = make_booking(starts_at=timezone.now() + timedelta(minutes=5))
+    client.force_login(booking.host)
+    response = client.get(room(booking))
+    assert response.status_code == 200
+    policy = response["Permissions-Policy"]
+    assert "camera=(self)" in policy and "microphone=(self)" in policy
+    assert "geolocation=()" in policy and "display-capture=()" in policy
+    csp = _directives(response["Content-Security-Policy"])
+    assert csp["connect-src"] == "'self' ws://testserver"
+    assert csp["script-src"] == "'self'" and csp["style-src"] == "'self'"
+    # Run-time <style> elements (the editor's) only with this response's nonce.
+    nonce = live_config(response)["styleNonce"]
+    assert len(nonce) >= 16
+    assert csp["style-src-elem"] == f"'self' 'nonce-{nonce}'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+    elsewhere = client.get(reverse("sessions:booking", args=[booking.pk]))
+    assert "camera=()" in elsewhere["Permissions-Policy"]
+    assert "microphone=()" in elsewhere["Permissions-Policy"]
+    assert _directives(elsewhere["Content-Security-Policy"])["connect-src"] == "'self'"
+    assert "style-src-elem" not in _directives(elsewhere["Content-Security-Policy"])
+    again = client.get(room(booking))
+    assert live_config(again)["styleNonce"] != nonce  # a fresh nonce per response
+
+
+def test_the_room_page_names_the_secure_socket_over_https(client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["interviewprep.example"]
+    booking = make_booking(starts_at=timezone.now() + timedelta(minutes=5))
+    client.force_login(booking.host)
+    response = client.get(
+        room(booking), HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="interviewprep.example"
+    )
+    csp = _directives(response["Content-Security-Policy"])
+    assert csp["connect-src"] == "'self' wss://interviewprep.example"

@@ -5,9 +5,11 @@ type 0 sync (step 1, step 2, update), 1 awareness, 3 query awareness, and 9, the
 room's own JSON messages (WebRTC signalling, notices from the server).
 
 Each consumer keeps a pycrdt copy of the document to answer sync step 1. An
-update from the client is stored in the database first and then relayed through
-the channel layer to the other sockets of the round (not back to the sender),
-so whatever a peer has seen survives a restart. Awareness (cursors, names) is
+update from the client is relayed at once through the channel layer to the
+other sockets of the round (not back to the sender) and stored in the database
+in batches of STORE_EVERY seconds (and when the socket closes). A newcomer loads
+the database and also receives each present consumer's whole document, which
+covers a batch not stored yet. Awareness (cursors, names) is
 relayed to everyone, the sender included, and removed for every client id the
 socket announced when it closes, so a closed tab disappears at once.
 """
@@ -24,7 +26,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
-from pycrdt import Decoder, create_sync_message, create_update_message, handle_sync_message
+from pycrdt import (
+    Decoder,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+    merge_updates,
+)
 
 from . import protocol, services
 
@@ -36,6 +44,8 @@ MSG_QUERY_AWARENESS = 3
 MSG_ROOM = 9
 SYNC_STEP1 = 0
 EMPTY_UPDATE = b"\x00\x00"
+# How long updates gather before they are written as one row (seconds).
+STORE_EVERY = 0.25
 # Room messages a client may send; the server relays them to the other side.
 RELAYED_ROOM_MESSAGES = frozenset({"signal", "hangup"})
 
@@ -126,6 +136,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             settings.ROOM_FLOOD_BYTES_PER_SECOND, settings.ROOM_FLOOD_BYTES_PER_SECOND * 4
         )
         self.appended = 0
+        self.pending: list[bytes] = []
+        self.store_task: asyncio.Task | None = None
         self.read_only_noticed = False
         # Join the group before loading: an update stored after the load is
         # relayed to us, one stored before it is in what we load.
@@ -180,6 +192,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         )
         await self.channel_layer.group_discard(self.round_group, self.channel_name)
         await self.channel_layer.group_discard(self.booking_group, self.channel_name)
+        if self.store_task is not None:
+            self.store_task.cancel()
+        await self.store_pending()
         if self.appended:
             await database_sync_to_async(self._compact_if_needed)(force=True)
 
@@ -251,14 +266,30 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.doc.apply_update(update)
         except Exception as exc:  # pycrdt raises its own errors for bytes it can't read
             raise ValueError(f"not a Yjs update: {exc}") from exc
-        # Off the main sync thread: many rooms write at once, each in its own connection.
-        await database_sync_to_async(self._store, thread_sensitive=False)(update, now)
         await self.channel_layer.group_send(
             self.round_group,
             {"type": "room.update", "sender": self.channel_name, "update": update},
         )
+        # Stored in batches (one merged row per STORE_EVERY); a newcomer that joins
+        # before a batch lands gets the rest from the others' state (room_joined).
+        self.pending.append(update)
+        if self.store_task is None:
+            self.store_task = asyncio.create_task(self._store_soon())
         if drawn_before is not None and services.board_element_ids(self.doc) - drawn_before:
             await self.design_started()
+
+    async def _store_soon(self) -> None:
+        await asyncio.sleep(STORE_EVERY)
+        await self.store_pending()
+
+    async def store_pending(self) -> None:
+        self.store_task = None
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        update = batch[0] if len(batch) == 1 else merge_updates(*batch)
+        # Off the main sync thread: many rooms write at once, each in its own connection.
+        await database_sync_to_async(self._store, thread_sensitive=False)(update, timezone.now())
 
     def _store(self, update: bytes, now) -> None:
         services.append_update(self.access.document_id, update, now=now)
@@ -299,6 +330,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             # and let the video call start again.
             await self.send(bytes_data=bytes([MSG_QUERY_AWARENESS]))
             await self.send_room({"type": "peer-joined"})
+            # Everything our client wrote, including what is not stored yet.
+            await self.channel_layer.send(
+                event["sender"],
+                {
+                    "type": "room.update",
+                    "sender": self.channel_name,
+                    "update": self.doc.get_update(),
+                },
+            )
 
     async def room_left(self, event: dict) -> None:
         if event["sender"] != self.channel_name:

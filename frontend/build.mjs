@@ -2,7 +2,7 @@
 // first argument). The output depends only on the sources and the locked packages:
 // no timestamps, no absolute paths, content-hashed chunk names, sorted copies.
 import { build } from "esbuild";
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,7 +11,31 @@ const outdir = resolve(root, process.argv[2] || "static/room");
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 
+// Excalidraw lists a CDN (esm.sh) as the last source of every @font-face. The
+// room's CSP (font-src 'self') refuses it, and Chromium reports each refused
+// source; so the fallback becomes our own asset folder, and no font URL of the
+// board names another server.
+const CDN_FALLBACK = /`https:\/\/esm\.sh\/\$\{[^`]*`[^`]*`[^}]*\}\/dist\/prod\/`/;
+const ownFontFallback = {
+  name: "excalidraw-own-font-fallback",
+  setup(b) {
+    b.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/]dist[\\/]prod[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes("ASSETS_FALLBACK_URL\",`https://esm.sh/")) return undefined;
+      if (!CDN_FALLBACK.test(source)) throw new Error(`Excalidraw's font fallback changed: ${args.path}`);
+      return {
+        contents: source.replace(
+          CDN_FALLBACK,
+          'new URL(window.EXCALIDRAW_ASSET_PATH || "/static/room/excalidraw/", window.location.origin).toString()',
+        ),
+        loader: "js",
+      };
+    });
+  },
+};
+
 await build({
+  plugins: [ownFontFallback],
   absWorkingDir: root,
   entryPoints: {
     room: "frontend/room/index.js",

@@ -1,9 +1,12 @@
 """The room page (the rounds with their phase plans, and the live room of the
 current round) and the interviewer's clarifying checklist."""
 
+import base64
+import hashlib
 import json
 from datetime import timedelta
 
+from csp.constants import NONCE, SELF
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +14,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from csp.constants import NONCE, SELF
 from django.views.decorators.http import require_GET, require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
@@ -23,6 +25,18 @@ from sessions.scheduling.phases import current_round_number, plan_for, round_win
 
 from . import services
 from .context import live_room_context
+
+# The people's colours in the shared editor (frontend/room/index.js COLORS). The
+# editor's collaboration layer marks the other person's selection with the
+# attribute style="background-color: <colour>33"; CSP allows exactly these six
+# attribute values ('unsafe-hashes' with their hashes), no other style attribute.
+PEOPLE_COLORS = ["#1f6feb", "#d1242f", "#8250df", "#1a7f37", "#bf8700", "#0969da"]
+SELECTION_STYLE_HASHES = [
+    "'sha256-{}'".format(
+        base64.b64encode(hashlib.sha256(f"background-color: {c}33".encode()).digest()).decode()
+    )
+    for c in PEOPLE_COLORS
+]
 
 
 @login_required
@@ -96,6 +110,7 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
     response._csp_update = {
         "connect-src": [f"{socket_scheme}://{request.get_host()}"],
         "style-src-elem": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-hashes'", *SELECTION_STYLE_HASHES],
     }
     return response
 

@@ -66,7 +66,7 @@ def no_page_errors():
     CSP_VIOLATIONS.clear()
     yield
     assert PAGE_ERRORS == []
-    assert CSP_VIOLATIONS == []
+    assert CSP_VIOLATIONS == [], "\n".join(CSP_VIOLATIONS)
     assert OUTSIDE_REQUESTS == []
 
 

@@ -1,0 +1,1 @@
+import{sk as a,tk as t,uk as e}from"./chunk-Y64BTEBW.js";import"./chunk-GIK2URCW.js";import"./chunk-C4FDHM7Q.js";import"./chunk-ETOMFKZJ.js";export{e as decodePngMetadata,t as encodePngMetadata,a as getTEXtChunk};

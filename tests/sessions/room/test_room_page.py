@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import anonymise_user
 from sessions.models import Question
 from tests.factories import make_booking
 
@@ -84,3 +85,18 @@ def test_the_page_says_when_the_live_room_opens(client):
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         body = client.get(room(booking)).content.decode()
     assert "The live room opens at" in body
+
+
+def test_a_partner_who_left_mid_interview_shows_as_a_former_member(client):
+    # Leaving cancels only interviews that have not started; this one has.
+    booking = make_booking(starts_at=timezone.now() - timedelta(minutes=10))
+    host, guest = booking.host, booking.guest
+    host.profile.display_name = "Ada Lovelace"
+    host.profile.save(update_fields=["display_name"])
+    anonymise_user(user=host, by=host)
+    client.force_login(guest)
+    response = client.get(room(booking))
+    config = live_config(response)
+    assert config["peer"] == {"id": host.pk, "name": "a former member"}
+    body = response.content.decode()
+    assert "Ada Lovelace" not in body and host.email not in body

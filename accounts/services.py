@@ -46,8 +46,9 @@ KEPT_ON_DELETION = [
 REMOVED_ON_DELETION = [
     "Your email address, display name, bio, levels, experience and focus areas.",
     "Your password, your email addresses and any GitHub or Google sign-in you connected.",
-    "Your open slots (withdrawn) and your upcoming interviews (cancelled; your partner "
-    "gets the usual cancellation email).",
+    "Your open slots and Practice now requests (withdrawn), your upcoming interviews "
+    "(cancelled; your partner gets the usual cancellation email), and the blocks you set "
+    "for matching.",
     "Reminders and other emails not yet sent, and your private calendar feed address.",
     "The network address and browser recorded with your playbook downloads.",
 ]

@@ -179,6 +179,8 @@ class OutgoingEmail(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Never sent on purpose: its recipient closed their account first.
+        CANCELLED = "cancelled", "Cancelled"
 
     to = models.JSONField(help_text="Recipient addresses.")
     from_email = models.CharField(max_length=320)
@@ -186,7 +188,7 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -8,11 +8,13 @@ conditional UPDATE, so any number of workers send each message once.
 """
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .models import OutgoingEmail
@@ -103,20 +105,21 @@ def send_outgoing_email(email_id: int, *, now: datetime | None = None) -> bool:
     if not claimed:
         return False
     row = OutgoingEmail.objects.get(pk=email_id)
+    # Every outcome is written only while the claim holds: a message cancelled
+    # meanwhile (its recipient left, see forget_recipient) stays cancelled.
+    claim = OutgoingEmail.objects.filter(pk=row.pk, status=OutgoingEmail.Status.SENDING)
     try:
         with get_connection(timeout=SEND_TIMEOUT) as connection:
             _message(row, connection).send()
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if row.attempts >= MAX_ATTEMPTS:
-            OutgoingEmail.objects.filter(pk=row.pk).update(
-                status=OutgoingEmail.Status.FAILED, last_error=error
-            )
+            claim.update(status=OutgoingEmail.Status.FAILED, last_error=error)
             logger.error(
                 "Email %s to %s given up after %s attempts: %s", row.pk, row.to, row.attempts, error
             )
         else:
-            OutgoingEmail.objects.filter(pk=row.pk).update(
+            claim.update(
                 status=OutgoingEmail.Status.QUEUED,
                 next_attempt_at=timezone.now() + retry_delay(row.attempts),
                 last_error=error,
@@ -127,7 +130,7 @@ def send_outgoing_email(email_id: int, *, now: datetime | None = None) -> bool:
         return False
     # Bodies carry reset and confirmation keys: once delivered, only the
     # envelope (who, what subject, when) is kept.
-    OutgoingEmail.objects.filter(pk=row.pk).update(
+    claim.update(
         status=OutgoingEmail.Status.SENT,
         sent_at=timezone.now(),
         last_error="",
@@ -150,3 +153,62 @@ def send_due_emails(*, now: datetime | None = None, limit: int = 200) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(send_outgoing_email(pk, now=now) for pk in list(due))
+
+
+# Recorded on a message cancelled because its recipient left.
+CANCELLED_RECIPIENT_LEFT = "Cancelled: the recipient closed their account before it was sent."
+
+
+def forget_recipient(*, addresses: Iterable[str], replacement: str) -> tuple[int, int]:
+    """Take a departing person's addresses out of the outbox; returns (cancelled, rewritten).
+
+    Called inside accounts.services.anonymise_user's transaction. Addresses are
+    compared without regard to case. A message still queued or being sent that
+    was only for them is cancelled (status CANCELLED, the reason in last_error,
+    bodies cleared): the row stays as a trace, a worker holding its claim finds
+    it cancelled, and the sweep never takes it. A pending message that also goes
+    to other people loses only their addresses and is still sent. In every
+    other row (sent, failed, cancelled) their addresses become ``replacement``
+    (their `.invalid` placeholder), and bodies of messages that went only to
+    them are cleared. The rows are locked, so a worker waits and then sees the
+    outcome.
+    """
+    gone = {a.strip().lower() for a in addresses if a and a.strip()}
+    if not gone:
+        return 0, 0
+    # A cheap filter in the database on both backends (PostgreSQL and SQLite),
+    # then the exact comparison here.
+    mentions = Q()
+    for address in gone:
+        mentions |= Q(to_text__icontains=address)
+    rows = (
+        OutgoingEmail.objects.select_for_update()
+        .annotate(to_text=Cast("to", TextField()))
+        .filter(mentions)
+    )
+    pending = {OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.SENDING}
+    cancelled = rewritten = 0
+    for row in rows:
+        if not any(str(a).lower() in gone for a in row.to):
+            continue
+        others = [a for a in row.to if str(a).lower() not in gone]
+        if row.status in pending and others:
+            row.to = others
+            row.save(update_fields=["to"])
+        elif row.status in pending:
+            row.to = [replacement]
+            row.status = OutgoingEmail.Status.CANCELLED
+            row.body_text = row.body_html = ""
+            row.last_error = CANCELLED_RECIPIENT_LEFT
+            row.save(update_fields=["to", "status", "body_text", "body_html", "last_error"])
+            cancelled += 1
+            continue
+        else:
+            row.to = [a if str(a).lower() not in gone else replacement for a in row.to]
+            fields = ["to"]
+            if not others:
+                row.body_text = row.body_html = ""
+                fields += ["body_text", "body_html"]
+            row.save(update_fields=fields)
+        rewritten += 1
+    return cancelled, rewritten

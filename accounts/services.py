@@ -21,6 +21,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from . import outbox
 from .models import FORMER_MEMBER, Profile, User, new_calendar_token
 from .signals import personal_data_requested, user_anonymising
 
@@ -45,8 +46,9 @@ KEPT_ON_DELETION = [
 REMOVED_ON_DELETION = [
     "Your email address, display name, bio, levels, experience and focus areas.",
     "Your password, your email addresses and any GitHub or Google sign-in you connected.",
-    "Your open slots (withdrawn) and your upcoming interviews (cancelled; your partner "
-    "gets the usual cancellation email).",
+    "Your open slots and Practice now requests (withdrawn), your upcoming interviews "
+    "(cancelled; your partner gets the usual cancellation email), and the blocks you set "
+    "for matching.",
     "Reminders and other emails not yet sent, and your private calendar feed address.",
     "The network address and browser recorded with your playbook downloads.",
 ]
@@ -64,7 +66,8 @@ def anonymise_user(*, user: User, by: User | None = None, now: datetime | None =
     (user_anonymising: future bookings cancelled with the usual notice to the
     peer and not counted late against anyone, open slots withdrawn, pending
     emails cancelled, download records scrubbed); then the email becomes a unique
-    `.invalid` placeholder, the profile is reset to defaults, the password is
+    `.invalid` placeholder (also in the accounts outbox, where mails not yet
+    sent to any of their addresses are cancelled), the profile is reset to defaults, the password is
     made unusable, the account is deactivated and loses staff rights, its email
     addresses and social logins are deleted, and the calendar token rotated.
     Admin log lines that named the person by email are renamed.
@@ -79,6 +82,10 @@ def anonymise_user(*, user: User, by: User | None = None, now: datetime | None =
         if user.is_anonymised:
             return user
         old_email = user.email
+        old_addresses = [
+            old_email,
+            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+        ]
         user_anonymising.send(sender=User, user=user, by=by, now=now)
 
         user.email = placeholder_email(user)
@@ -91,6 +98,8 @@ def anonymise_user(*, user: User, by: User | None = None, now: datetime | None =
         user.save()
         user.groups.clear()
         user.user_permissions.clear()
+        # After the receivers, so a mail they queued for the person is caught too.
+        outbox.forget_recipient(addresses=old_addresses, replacement=user.email)
 
         defaults = Profile(user=user)
         profile = Profile.objects.select_for_update().get(user=user)

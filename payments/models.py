@@ -88,7 +88,7 @@ class Order(models.Model):
     complimentary = models.BooleanField(default=False)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

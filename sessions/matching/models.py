@@ -33,7 +33,7 @@ class MatchRequest(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_requests"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="match_requests"
     )
     interview_type = models.CharField(max_length=20, choices=InterviewType.choices)
     role = models.CharField(max_length=12, choices=MatchRole.choices)
@@ -152,10 +152,10 @@ class MatchBlock(models.Model):
     """
 
     blocker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_blocks"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="match_blocks"
     )
     blocked = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -65,3 +65,42 @@ def describe_wait(wait: timedelta | None) -> str:
         return f"{hours} h {minutes:02d} min"
     days, hours = divmod(hours, 24)
     return f"{days} d {hours} h"
+
+
+def personal_data(user) -> dict:
+    """The person's Practice now rows for "Download my data".
+
+    Their own requests (windows as UTC datetimes, serialised as ISO 8601) with
+    the booking each one was matched to, and the blocks they made, naming the
+    other person by display name only, never by email. Blocks others made
+    about them are not theirs and are left out.
+    """
+    requests = [
+        {
+            "id": r.pk,
+            "interview_type": r.interview_type,
+            "role": r.role,
+            "either_role": r.either_role,
+            "level": r.level,
+            "target_level": r.target_level,
+            "minutes": r.minutes,
+            "windows": [{"starts_at": w.starts_at, "ends_at": w.ends_at} for w in r.windows.all()],
+            "status": r.status,
+            "asked_at": r.created_at,
+            "expires_at": r.expires_at,
+            "matched_at": r.matched_at,
+            "closed_at": r.closed_at,
+            "booking_id": r.booking_id,
+            "partner_cancelled_booking_id": r.cancelled_booking_id,
+        }
+        for r in MatchRequest.objects.filter(person=user)
+        .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("starts_at")))
+        .order_by("created_at", "pk")
+    ]
+    blocks = [
+        {"person": b.blocked.display_name, "blocked_at": b.created_at}
+        for b in MatchBlock.objects.filter(blocker=user)
+        .select_related("blocked__profile")
+        .order_by("created_at", "pk")
+    ]
+    return {"requests": requests, "blocks": blocks}

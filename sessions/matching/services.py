@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Level, Profile
@@ -234,3 +235,21 @@ def booking_cancelled(booking: Booking, *, now: datetime | None = None) -> list[
     if back:
         queue_matcher_run()
     return back
+
+
+def person_leaving(*, person, now: datetime) -> int:
+    """Wind down Practice now for a person whose account is being anonymised.
+
+    Runs inside accounts.services.anonymise_user's transaction, after
+    scheduling cancelled their upcoming interviews (which withdrew their matched
+    requests and put each partner back in line). Their waiting requests are
+    withdrawn at ``now`` (aware UTC), waiting for a matcher that holds one; every
+    block they made or that names them is deleted, since nobody can pair with
+    an anonymised account again. Returns how many requests were withdrawn.
+    """
+    waiting = MatchRequest.objects.select_for_update().filter(person=person, status=Status.WAITING)
+    withdrawn = MatchRequest.objects.filter(
+        pk__in=list(waiting.values_list("pk", flat=True)), status=Status.WAITING
+    ).update(status=Status.WITHDRAWN, closed_at=now)
+    MatchBlock.objects.filter(Q(blocker=person) | Q(blocked=person)).delete()
+    return withdrawn

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import anonymise_user
 from sessions.models import Question
 from tests.factories import make_booking
 
@@ -127,3 +128,18 @@ def test_the_room_page_names_the_secure_socket_over_https(client, settings):
     )
     csp = _directives(response["Content-Security-Policy"])
     assert csp["connect-src"] == "'self' wss://interviewprep.example"
+
+
+def test_a_partner_who_left_mid_interview_shows_as_a_former_member(client):
+    # Leaving cancels only interviews that have not started; this one has.
+    booking = make_booking(starts_at=timezone.now() - timedelta(minutes=10))
+    host, guest = booking.host, booking.guest
+    host.profile.display_name = "Ada Lovelace"
+    host.profile.save(update_fields=["display_name"])
+    anonymise_user(user=host, by=host)
+    client.force_login(guest)
+    response = client.get(room(booking))
+    config = live_config(response)
+    assert config["peer"] == {"id": host.pk, "name": "a former member"}
+    body = response.content.decode()
+    assert "Ada Lovelace" not in body and host.email not in body

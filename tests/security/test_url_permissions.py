@@ -173,8 +173,8 @@ ACCESS: dict[str, Rule] = {
     "profile/": login_only(),
     "profile/emails/": login_only(),
     "profile/calendar-token/": login_only(),
-    "profile/data/": login_only(),
-    "profile/delete/": login_only(),
+    "profile/data/": reauthenticate_first(),
+    "profile/delete/": reauthenticate_first(),
     # scheduling
     "dashboard/": login_only(),
     "interviews/find/": login_only(),

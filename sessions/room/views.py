@@ -28,14 +28,20 @@ from .context import live_room_context
 
 # The people's colours in the shared editor (frontend/room/index.js COLORS). The
 # editor's collaboration layer marks the other person's selection with the
-# attribute style="background-color: <colour>33"; CSP allows exactly these six
-# attribute values ('unsafe-hashes' with their hashes), no other style attribute.
+# attribute style="background-color: <colour>33" and their caret with
+# style="background-color: <colour>; border-color: <colour>"; CSP allows exactly
+# these attribute values ('unsafe-hashes' with their hashes), no other style attribute.
 PEOPLE_COLORS = ["#1f6feb", "#d1242f", "#8250df", "#1a7f37", "#bf8700", "#0969da"]
+
+
+def _style_hash(value: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(value.encode()).digest()).decode()}'"
+
+
 SELECTION_STYLE_HASHES = [
-    "'sha256-{}'".format(
-        base64.b64encode(hashlib.sha256(f"background-color: {c}33".encode()).digest()).decode()
-    )
+    _style_hash(style)
     for c in PEOPLE_COLORS
+    for style in (f"background-color: {c}33", f"background-color: {c}; border-color: {c}")
 ]
 
 

@@ -28,10 +28,10 @@ EXPECTED = {
     "find": 3,
     "find_filtered": 4,  # and the last open slot's start, for the time-of-day ranges
     "mine": 7,
-    "dashboard": 10,
-    "booking": 5,
-    "room": 3,
-    "feedback": 6,
+    "dashboard": 15,
+    "booking": 7,
+    "room": 4,
+    "feedback": 8,
     "playbook": 3,
     "calendar_feed": 2,  # the token, then the cached feed (the client is also signed in)
 }

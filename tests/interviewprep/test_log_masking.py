@@ -98,7 +98,7 @@ def test_daphnes_access_log_lines_are_masked(url):
     assert lines[0].startswith("203.0.113.7:5123 - - [")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_production_web_process_logs_masked_paths():
     """The Procfile's entry point, started for real: a request with a calendar
     token leaves "[masked]" in daphne's access log, and the token nowhere."""

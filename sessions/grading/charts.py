@@ -52,6 +52,14 @@ def _day(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "j M")
 
 
+# Each chart is drawn twice and the stylesheet shows one: the wide drawing on
+# screens of 700 px and more, the narrow one (fewer date labels, larger text in
+# a smaller box) on phones, where the wide one scaled down would shrink its
+# labels to a few pixels. Sizes are SVG user units (CSS pixels at scale 1).
+WIDE = {"width": 640, "height": 240, "dates": 5, "left": 44}
+NARROW = {"width": 340, "height": 250, "dates": 3, "left": 38}
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -62,18 +70,64 @@ def line_chart(
     y_ticks: Sequence[float],
     y_label: Callable[[float], str] = _fmt,
     band: tuple[float, float, str] | None = None,
-    width: int = 640,
-    height: int = 240,
 ) -> Chart:
-    """One chart of values over time; `band` shades a target range (low, high, label)."""
-    left, right, top, bottom = 44, 14, 12, 30
-    plot_w, plot_h = width - left - right, height - top - bottom
+    """One chart of values over time; `band` shades a target range (low, high, label).
+
+    Dates are labelled in the current time zone. The SVG holds a wide and a
+    narrow drawing of the same data (see WIDE and NARROW).
+    """
     series = [s for s in series if s.points]
     for index, s in enumerate(series):
         s.color, s.dash = (
             s.color or STYLES[index % len(STYLES)][0],
             s.dash or STYLES[index % len(STYLES)][1],
         )
+    drawing = {
+        "title": title,
+        "series": series,
+        "y_min": y_min,
+        "y_max": y_max,
+        "y_ticks": y_ticks,
+        "y_label": y_label,
+        "band": band,
+    }
+    svg = _draw(chart_id=chart_id, variant="wide", **WIDE, **drawing) + _draw(
+        chart_id=f"{chart_id}-narrow", variant="narrow", **NARROW, **drawing
+    )
+    moments = sorted({p[0] for s in series for p in s.points})
+    lookup = {(s.label, m): v for s in series for m, v in s.points}
+    rows = [
+        (_day(m), [_fmt(lookup[(s.label, m)]) if (s.label, m) in lookup else "" for s in series])
+        for m in moments
+    ]
+    return Chart(
+        chart_id=chart_id,
+        title=title,
+        svg=mark_safe(svg),  # noqa: S308 (every text part of the drawing is escaped)
+        series=list(series),
+        columns=[s.label for s in series],
+        rows=rows,
+    )
+
+
+def _draw(
+    *,
+    chart_id: str,
+    variant: str,
+    title: str,
+    series: Sequence[Series],
+    y_min: float,
+    y_max: float,
+    y_ticks: Sequence[float],
+    y_label: Callable[[float], str],
+    band: tuple[float, float, str] | None,
+    width: int,
+    height: int,
+    dates: int,
+    left: int,
+) -> str:
+    right, top, bottom = 14, 12, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
     moments = sorted({p[0] for s in series for p in s.points})
     t0 = moments[0].timestamp() if moments else 0.0
     t1 = moments[-1].timestamp() if moments else 1.0
@@ -88,8 +142,8 @@ def line_chart(
         return top + (y_max - value) / (y_max - y_min) * plot_h
 
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMidYMid meet" '
+        f'<svg class="chart chart-{variant}" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{chart_id}-title" preserveAspectRatio="xMidYMid meet" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]
@@ -98,7 +152,7 @@ def line_chart(
         parts.append(
             f'<rect class="chart-band" x="{left}" y="{y(high):.1f}" width="{plot_w}" '
             f'height="{y(low) - y(high):.1f}"><title>{escape(label)}</title></rect>'
-            f'<text class="chart-band-label" x="{left + plot_w - 4}" y="{y(high) + 12:.1f}" '
+            f'<text class="chart-band-label" x="{left + plot_w - 4}" y="{y(high) + 14:.1f}" '
             f'text-anchor="end">{escape(label)}</text>'
         )
     for tick in y_ticks:
@@ -108,7 +162,7 @@ def line_chart(
             f'text-anchor="end">{escape(y_label(tick))}</text>'
         )
     labelled = set()
-    ticks = _x_ticks(moments)
+    ticks = _x_ticks(moments, most=dates)
     for moment in ticks:
         if _day(moment) in labelled:
             continue
@@ -140,20 +194,7 @@ def line_chart(
                 f"{escape(y_label(value))}</title></circle>"
             )
     parts.append("</svg>")
-
-    lookup = {(s.label, m): v for s in series for m, v in s.points}
-    rows = [
-        (_day(m), [_fmt(lookup[(s.label, m)]) if (s.label, m) in lookup else "" for s in series])
-        for m in moments
-    ]
-    return Chart(
-        chart_id=chart_id,
-        title=title,
-        svg=mark_safe("".join(parts)),  # noqa: S308 (every text part above is escaped)
-        series=list(series),
-        columns=[s.label for s in series],
-        rows=rows,
-    )
+    return "".join(parts)
 
 
 def _x_ticks(moments: list[datetime], most: int = 5) -> list[datetime]:

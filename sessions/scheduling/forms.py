@@ -179,6 +179,12 @@ class SlotFilterForm(forms.Form):
         help_text="In your time zone.",
     )
 
+    def active_filters(self) -> int:
+        """How many of the filters the request sets to something (0 when none was sent)."""
+        if not self.is_bound:
+            return 0
+        return sum(1 for name in self.fields if any(v.strip() for v in self.data.getlist(name)))
+
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")

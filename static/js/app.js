@@ -16,6 +16,31 @@
 
   var zone = browserZone();
 
+  // The phone menu: a disclosure button whose aria-expanded says whether the menu shows.
+  document.querySelectorAll("button.nav-toggle[aria-controls]").forEach(function (toggle) {
+    var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    function show(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    toggle.addEventListener("click", function () {
+      show(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        show(false);
+        toggle.focus();
+      }
+    });
+  });
+
+  // Panels that fold on a phone (the Find filters, the room's plan) are sent
+  // folded and open here when the screen is wide enough to show them beside the rest.
+  var wide = window.matchMedia("(min-width: 861px)");
+  document.querySelectorAll("details[data-open-when-wide]").forEach(function (details) {
+    if (wide.matches) { details.open = true; }
+  });
+
   // Sign-up: the server marks a fresh form's zone picker; preselect this device's zone.
   document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
     if (zone && hasOption(select, zone)) {

@@ -16,6 +16,17 @@
   var phaseEl = document.getElementById("timer-phase");
   var clockEl = document.getElementById("timer-clock");
   var totalEl = document.getElementById("timer-total");
+  var announcementEl = document.getElementById("timer-announcement");
+
+  // The clock changes every second and is no live region; this polite one speaks
+  // only when the phase changes (not on the first tick: the page has just said it).
+  var stage = null;
+  function announce(key, text) {
+    if (stage !== null && key !== stage && announcementEl) {
+      announcementEl.textContent = text;
+    }
+    stage = key;
+  }
 
   function mmss(ms) {
     var s = Math.max(0, Math.round(ms / 1000));
@@ -41,6 +52,7 @@
       clockEl.textContent = mmss(current.starts - t);
       totalEl.textContent = "";
       markPhase(null);
+      announce("waiting", "");
       return;
     }
     if (t >= current.ends) {
@@ -50,6 +62,7 @@
         switching = true;
         phaseEl.textContent = "Switching roles…";
         clockEl.textContent = "";
+        announce("switching", "Round " + current.number + " is over: switching roles.");
         saveAll().then(function () { window.location.reload(); }, function () { window.location.reload(); });
         return;
       }
@@ -58,6 +71,7 @@
         clockEl.textContent = "0:00";
         totalEl.textContent = "Wrap up and write your scorecard while it's fresh.";
         markPhase(null);
+        announce("over", "Time is up. Wrap up and write your scorecard while it's fresh.");
       }
       return;
     }
@@ -68,6 +82,8 @@
     clockEl.textContent = mmss(current.starts + phase.end * 60000 - t);
     totalEl.textContent = mmss(current.ends - t) + " left in " + (rounds.length > 1 ? "this round" : "the interview");
     markPhase(phase.key);
+    var minutes = Math.round(phase.end - phase.start);
+    announce(current.number + ":" + phase.key, "Now: " + phase.title + ", " + minutes + " minutes.");
   }
   tick();
   setInterval(tick, 1000);

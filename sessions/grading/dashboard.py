@@ -5,7 +5,9 @@ Every list is one query however many sessions a person has had; the
 constant query count is asserted in tests/sessions/test_dashboard_queries.py.
 """
 
+import functools
 import hashlib
+import inspect
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +18,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
@@ -170,6 +172,18 @@ def _upcoming(user, now: datetime) -> list[dict]:
 
 # Drawn charts are kept this long per person and data; new data makes a new key.
 CHARTS_CACHE_SECONDS = 24 * 3600
+CHART_TEMPLATE = "sessions/grading/_chart.html"
+
+
+@functools.cache
+def drawing_version() -> str:
+    """A digest of the code and the template that draw the charts.
+
+    Part of the cache key, so a release that changes how charts look draws them
+    afresh instead of serving the drawings cached before it.
+    """
+    source = inspect.getsource(charts) + get_template(CHART_TEMPLATE).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
 def _charts(
@@ -178,12 +192,14 @@ def _charts(
     """The person's charts and their HTML, drawn once per set of revealed scores.
 
     The cache key is a digest of everything drawn: the points, the dimension
-    names and the zone the dates are shown in. A newly revealed scorecard, a
-    renamed dimension or a move to another zone draws them afresh.
+    names, the zone the dates are shown in and the drawing code itself. A newly
+    revealed scorecard, a renamed dimension, a move to another zone or a new
+    way of drawing draws them afresh.
     """
     zone = timezone.get_current_timezone_name()
     drawn = repr(
         (
+            drawing_version(),
             zone,
             [(t.interview_type, t.key, t.name, t.order, t.points) for t in trends],
             clarifying,
@@ -196,10 +212,7 @@ def _charts(
         clarifying_chart = _clarifying_chart(clarifying)
         every = score_charts + ([clarifying_chart] if clarifying_chart else [])
         html = mark_safe(  # noqa: S308 (rendered by the template engine, which escapes)
-            "".join(
-                render_to_string("sessions/grading/_chart.html", {"chart": chart})
-                for chart in every
-            )
+            "".join(render_to_string(CHART_TEMPLATE, {"chart": chart}) for chart in every)
         )
         cached = (score_charts, clarifying_chart, html)
         cache.set(key, cached, CHARTS_CACHE_SECONDS)

@@ -54,6 +54,9 @@ def test_the_candidate_reads_feedback_and_charts_and_rates_on_a_phone(
         assert sizes, "no chart label shows"
         assert min(sizes) >= 12, f"chart labels at {size['width']} px: {sorted(sizes)[:3]}"
     expect(page.locator("svg.chart-wide").first).to_be_hidden()
+    # The numbers behind a chart scroll inside their own box, never the page.
+    page.get_by_text("Show the numbers").first.click()
+    expect(page.get_by_role("region", name="the numbers").first).to_be_visible()
     fits(page)
 
     # Feedback: every dimension a card, anchor and evidence in full, nothing to scroll.
@@ -160,4 +163,14 @@ def test_the_room_timer_announces_phase_changes_not_seconds(browser, own_connect
     # The next phase: announced in its turn.
     page.clock.fast_forward(int(first["end"] * 60000))
     expect(announcement).to_contain_text(f"Now: {phases[1]['title']}")
+    context.close()
+
+
+def test_without_scripts_the_phone_menu_shows_open(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Sign up")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu", exact=True)).to_be_hidden()
     context.close()

@@ -45,3 +45,33 @@ def test_charts_follow_the_zone_the_dates_are_shown_in(client):
         timezone=person.profile.zone,
     )
     assert f"{ended.day} {ended:%b}" in response.content.decode()
+
+
+def test_a_release_that_draws_charts_differently_draws_them_afresh(
+    client, settings, tmp_path, monkeypatch
+):
+    grader, person = UserFactory(), UserFactory()
+    bulk_graded_sessions(candidate=person, grader=grader, count=3)
+    client.force_login(person)
+    dashboard.drawing_version.cache_clear()
+    client.get(reverse("sessions:dashboard"))
+
+    # The next release ships a changed chart template (found first in DIRS here).
+    changed = tmp_path / "sessions" / "grading" / "_chart.html"
+    changed.parent.mkdir(parents=True)
+    changed.write_text(
+        '<section class="panel chart-panel" data-release="next">{{ chart.svg }}</section>'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    dashboard.drawing_version.cache_clear()
+    drawn = []
+    line_chart = dashboard.charts.line_chart
+    monkeypatch.setattr(
+        dashboard.charts, "line_chart", lambda **kw: drawn.append(kw) or line_chart(**kw)
+    )
+    response = client.get(reverse("sessions:dashboard"))
+    dashboard.drawing_version.cache_clear()
+    assert drawn  # drawn again, not served from the key of the old drawing
+    assert 'data-release="next"' in response.content.decode()

@@ -4,7 +4,7 @@ The pages come from the access table of the URL walk
 (tests/security/test_url_permissions.py ACCESS): every pattern a signed-in
 participant or an anonymous visitor may GET is opened as that person, so a new
 URL gets its entry there and is checked here with no further step. What the
-table cannot reach is in EXTRA_PAGES, one line each. Answers that are not HTML
+table cannot reach is in extra_pages(), one line each. Answers that are not HTML
 pages (calendar files, downloads, POST-only endpoints) are left out by their
 content type or their 405. The Django admin is staff-only and Django's own
 templates: not part of this sweep.
@@ -22,6 +22,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from sessions.models import Booking
 from tests.factories import PASSWORD, make_booking
 from tests.security.test_url_permissions import (
     ACCESS,
@@ -67,17 +68,19 @@ class Page:
     path: str
 
 
-def _extra_pages(world: World, live_room: int) -> list[Page]:
-    """Pages the access table does not reach, one line each."""
+def extra_pages(world: World, live: Booking) -> list[Page]:
+    """Pages the access table does not reach (its world has no round in progress), one line each."""
     return [
         # A round in progress: the live editor, the timer and the whiteboard mounted.
-        Page(HOST, f"/interviews/{live_room}/room/"),
-        Page(GUEST, f"/interviews/{live_room}/room/"),
+        Page(HOST, f"/interviews/{live.pk}/room/"),
+        Page(GUEST, f"/interviews/{live.pk}/room/"),
+        # A scorecard still to write (the world's one is submitted): the anchors beside each score.
+        Page(HOST, f"/interviews/rounds/{live.rounds.get().pk}/scorecard/"),
         Page(ANONYMOUS, "/no-such-page/"),  # the 404 page
     ]
 
 
-def pages(world: World, live_room: int) -> list[Page]:
+def pages(world: World, live: Booking) -> list[Page]:
     """Every page an anonymous visitor or a participant may open, each once."""
     found: list[Page] = []
     for pattern in PLAIN:
@@ -89,7 +92,7 @@ def pages(world: World, live_room: int) -> list[Page]:
             found.append(Page(ANONYMOUS, path))
         if rule.who[ACTOR] in (OK, REAUTHENTICATE):
             found.append(Page(HOST if rule.actor == "host" else GUEST, path))
-    found += _extra_pages(world, live_room)
+    found += extra_pages(world, live)
     return list(dict.fromkeys(found))
 
 
@@ -175,7 +178,7 @@ def test_every_page_passes_axe_on_a_desktop_and_a_phone(browser, live_server, pr
     world = build_world()
     started = (timezone.now() - timedelta(minutes=4)).replace(second=0, microsecond=0)
     live = make_booking(host=world.host, guest=world.guest, starts_at=started)
-    every = pages(world, live.pk)
+    every = pages(world, live)
     # The derivation itself: the pages this issue is about are among them.
     paths = {p.path for p in every}
     for expected in (
@@ -184,6 +187,7 @@ def test_every_page_passes_axe_on_a_desktop_and_a_phone(browser, live_server, pr
         f"/interviews/rounds/{world.past_round.pk}/feedback/",
         f"/interviews/rounds/{world.past_round.pk}/rate/",
         f"/interviews/{live.pk}/room/",
+        f"/interviews/rounds/{live.rounds.get().pk}/scorecard/",
         "/accounts/login/",
     ):
         assert expected in paths, expected

@@ -227,6 +227,14 @@ def test_every_page_passes_axe_on_a_desktop_and_a_phone(browser, live_server, pr
         if problems:
             report.append(f"{target.path} as {target.who}:")
             report += problems
+    # The phone menu, opened: the same on every page, so once per person.
+    for who, (_, page) in sessions.items():
+        page.set_viewport_size(PHONE)
+        page.goto(live_server.url + "/")
+        page.get_by_role("button", name="Menu", exact=True).click()
+        found = _describe(audit(page))
+        if found:
+            report += [f"the menu opened on a phone, as {who}:", *found]
     for context, _ in sessions.values():
         context.close()
     connection.close()

@@ -1,4 +1,5 @@
-"""Scheduling's part when a person leaves or asks for their data (accounts.signals).
+"""Scheduling's part when a person leaves or asks for their data (accounts.signals),
+and the weekly schedule's holds when a booking starts, ends or moves (its own signals).
 
 Leaving: their open slots are withdrawn, their upcoming interviews cancelled
 through cancel_booking (so the peer gets the usual cancellation email and calendar
@@ -12,7 +13,8 @@ from django.db.models import Q
 
 from accounts.signals import personal_data_requested, user_anonymising
 
-from . import services
+from . import services, signals
+from .availability_models import AvailabilitySchedule
 from .models import Booking, NoShowReport, RescheduleRequest, Slot
 
 # What the peer reads as the cancellation reason.
@@ -20,7 +22,12 @@ DEPARTURE_REASON = "Your partner closed their account, so this interview can't t
 
 
 def on_user_anonymising(sender, *, user, now: datetime, **kwargs) -> None:
-    Slot.objects.filter(host=user, status=Slot.Status.OPEN).update(status=Slot.Status.WITHDRAWN)
+    # The schedule first, so the cancellations below reopen none of its occurrences.
+    for schedule in AvailabilitySchedule.objects.filter(host=user, withdrawn_at__isnull=True):
+        services.withdraw_schedule(schedule=schedule, by=user, now=now)
+    Slot.objects.filter(host=user, status__in=[Slot.Status.OPEN, Slot.Status.HELD]).update(
+        status=Slot.Status.WITHDRAWN
+    )
     upcoming = Booking.objects.filter(
         Q(host=user) | Q(guest=user), status=Booking.Status.CONFIRMED, starts_at__gt=now
     ).order_by("starts_at")
@@ -134,6 +141,13 @@ def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
     return {"slots": slots, "bookings": bookings}
 
 
+def on_booking_changed(sender, *, booking: Booking, **kwargs) -> None:
+    """A booking started, ended or moved: each person's schedule holds or opens
+    the occurrences its daily cap and buffers now refuse or allow."""
+    for person in (booking.host, booking.guest):
+        services.refresh_holds(host=person)
+
+
 def connect() -> None:
     """Connect once (app ready); before notifications, so the peer's notice exists
     before the leaver's own pending emails are cancelled."""
@@ -141,3 +155,9 @@ def connect() -> None:
     personal_data_requested.connect(
         on_personal_data_requested, dispatch_uid=f"{__name__}.on_personal_data_requested"
     )
+    for signal in (
+        signals.booking_confirmed,
+        signals.booking_cancelled,
+        signals.booking_rescheduled,
+    ):
+        signal.connect(on_booking_changed, dispatch_uid=f"{__name__}.on_booking_changed")

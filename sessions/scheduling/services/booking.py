@@ -17,6 +17,7 @@ from sessions.scheduling.models import Booking, BookingParticipant, HostRole, Qu
 from sessions.scheduling.selectors import clashes
 from sessions.timeutils import format_local
 
+from .availability import booking_refusal
 from .questions import match_topic, questions_seen_by
 from .rules import (
     LEVEL_ORDER,
@@ -195,6 +196,16 @@ def _check_wish(slot: Slot, wish: QuestionWish | None) -> None:
         )
 
 
+def _not_open_message(slot: Slot) -> str:
+    if slot.status == Slot.Status.BOOKED:
+        return SLOT_TAKEN
+    if slot.status == Slot.Status.HELD:
+        return (
+            f"{slot.host.display_name} can't take more interviews around then. Pick another time."
+        )
+    return "This slot was withdrawn."
+
+
 def book_slot(
     *,
     slot: Slot,
@@ -222,15 +233,17 @@ def book_slot(
         guest_wish = QuestionWish(question=question, topic=(topic or "").strip()[:200])
         _check_wish(slot, guest_wish)
         if slot.status != Slot.Status.OPEN:
-            raise SlotTaken(
-                SLOT_TAKEN if slot.status == Slot.Status.BOOKED else "This slot was withdrawn."
-            )
+            raise SlotTaken(_not_open_message(slot))
         if slot.starts_at <= now:
             raise SchedulingError("This slot has already started. Pick a later one.")
         _lock_people(slot.host, guest)
         profile = Profile.objects.get(user=guest)
         if profile.is_booking_suspended(now):
             raise BookingSuspended(_suspension_message(profile))
+        # An occurrence of a weekly schedule also follows its rules (notice, buffers, cap).
+        refusal = booking_refusal(slot=slot, now=now)
+        if refusal:
+            raise SlotTaken(refusal)
         zone = profile.zone
         mine = clashes(user=guest, starts_at=slot.starts_at, ends_at=slot.ends_at).first()
         if mine:

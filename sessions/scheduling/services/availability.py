@@ -313,20 +313,28 @@ def refresh_holds(*, host, now: datetime | None = None) -> int:
     progress are skipped; book_slot checks the rules itself (booking_refusal).
     """
     now = now or timezone.now()
+    with transaction.atomic():
+        hold, release = _holds_and_releases(host=host, now=now)
+        Slot.objects.filter(pk__in=hold).update(status=Slot.Status.HELD)
+        Slot.objects.filter(pk__in=release).update(status=Slot.Status.OPEN)
+    return len(hold) + len(release)
+
+
+def _holds_and_releases(*, host, now: datetime) -> tuple[list[int], list[int]]:
     schedule = (
         AvailabilitySchedule.objects.filter(host=host, withdrawn_at__isnull=True)
         .select_related("host__profile")
         .first()
     )
     if schedule is None:
-        return 0
+        return [], []
     rows = list(
         schedule.occurrences.select_for_update(skip_locked=True)
         .filter(status__in=UNBOOKED, starts_at__gt=now)
         .order_by("starts_at")
     )
     if not rows:
-        return 0
+        return [], []
     zone = host.profile.zone
     before, after = schedule.buffer_before, schedule.buffer_after
     busy = list(
@@ -347,6 +355,4 @@ def refresh_holds(*, host, now: datetime | None = None) -> int:
             hold.append(slot.pk)
         elif not blocked and slot.status == Slot.Status.HELD:
             release.append(slot.pk)
-    Slot.objects.filter(pk__in=hold).update(status=Slot.Status.HELD)
-    Slot.objects.filter(pk__in=release).update(status=Slot.Status.OPEN)
-    return len(hold) + len(release)
+    return hold, release

@@ -71,7 +71,7 @@ def _no_show_report(booking: Booking, user, partner) -> dict | None:
 
 
 def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
-    """The person's slots and bookings; partners by display name, never by email."""
+    """The person's slots, bookings and weekly availability; partners by display name, never by email."""
     slots = [
         {
             "id": slot.pk,
@@ -138,7 +138,33 @@ def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
                 "no_show_report": _no_show_report(booking, user, partner),
             }
         )
-    return {"slots": slots, "bookings": bookings}
+    return {"slots": slots, "bookings": bookings, "weekly_availability": _schedule_export(user)}
+
+
+def _schedule_export(user) -> dict | None:
+    schedule = (
+        AvailabilitySchedule.objects.filter(host=user)
+        .prefetch_related("weekly_hours", "overrides")
+        .first()
+    )
+    if schedule is None:
+        return None
+    return {
+        "hours": [str(h) for h in schedule.weekly_hours.all()],
+        "date_overrides": [str(o) for o in schedule.overrides.all()],
+        "interview_type": schedule.interview_type,
+        "your_role": schedule.host_role,
+        "level": schedule.level,
+        "minutes": schedule.minutes,
+        "note": schedule.note,
+        "topic": schedule.topic,
+        "buffer_before_minutes": schedule.buffer_before.total_seconds() // 60,
+        "buffer_after_minutes": schedule.buffer_after.total_seconds() // 60,
+        "minimum_notice_hours": schedule.min_notice.total_seconds() // 3600,
+        "daily_cap": schedule.daily_cap,
+        "weeks_ahead": schedule.horizon_weeks,
+        "withdrawn_at": schedule.withdrawn_at,
+    }
 
 
 def on_booking_changed(sender, *, booking: Booking, **kwargs) -> None:

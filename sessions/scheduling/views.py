@@ -214,7 +214,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Booked. You both have the meeting link and a calendar invite.")
         return redirect("sessions:booking", pk=booking.pk)
     if slot.status != Slot.Status.OPEN:
-        messages.error(request, services.SLOT_TAKEN)
+        messages.error(request, services.not_open_message(slot))
         return redirect("sessions:find")
     if slot.starts_at <= timezone.now():
         messages.error(request, "This slot has already started. Pick a later one.")

@@ -26,6 +26,7 @@ from .booking import (
     book_slot,
     guest_may_choose,
     new_meeting_url,
+    not_open_message,
     pick_questions,
 )
 from .changes import (
@@ -132,6 +133,7 @@ __all__ = [
     "decline_reschedule",
     "mark_design_started",
     "new_meeting_url",
+    "not_open_message",
     "occurrence_days",
     "pick_questions",
     "propose_reschedule",

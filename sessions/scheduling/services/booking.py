@@ -197,7 +197,7 @@ def _check_wish(slot: Slot, wish: QuestionWish | None) -> None:
         )
 
 
-def _not_open_message(slot: Slot) -> str:
+def not_open_message(slot: Slot) -> str:
     if slot.status == Slot.Status.BOOKED:
         return SLOT_TAKEN
     if slot.status == Slot.Status.HELD:
@@ -246,7 +246,7 @@ def _book(*, slot: Slot, guest, now: datetime, question: Question | None, topic:
         guest_wish = QuestionWish(question=question, topic=(topic or "").strip()[:200])
         _check_wish(slot, guest_wish)
         if slot.status != Slot.Status.OPEN:
-            raise SlotTaken(_not_open_message(slot))
+            raise SlotTaken(not_open_message(slot))
         if slot.starts_at <= now:
             raise SchedulingError("This slot has already started. Pick a later one.")
         _lock_people(slot.host, guest)

@@ -262,3 +262,29 @@ def test_the_hourly_task_is_on_the_beat_schedule():
 
     entries = [e for e in app.conf.beat_schedule.values() if "materialise" in e["task"]]
     assert entries and entries[0]["task"] == "sessions.tasks.materialise_availability"
+
+
+def test_leaving_withdraws_the_schedule_and_cancels_its_bookings_without_reopening_times(
+    clock, host, guest
+):
+    from accounts.services import anonymise_user
+
+    schedule, _ = save(host, weekly={TUESDAY: "18:00-21:00"}, now=NOW, daily_cap=1)
+    booking = services.book_slot(
+        slot=schedule.occurrences.order_by("starts_at").first(), guest=guest
+    )
+    anonymise_user(user=host, now=NOW)
+    schedule.refresh_from_db()
+    booking.refresh_from_db()
+    assert not schedule.is_active
+    assert booking.status == Booking.Status.CANCELLED
+    assert not Slot.objects.filter(host=host, status__in=["open", "held"]).exists()
+
+
+def test_the_data_download_includes_the_weekly_availability(clock, host):
+    from accounts.services import export_personal_data
+
+    save(host, weekly={TUESDAY: "18:00-21:00"}, now=NOW, overrides={date(2027, 1, 19): ""})
+    data = export_personal_data(user=host, now=NOW)
+    text = str(data)
+    assert "Tuesday 18:00–21:00" in text and "2027-01-19: off" in text

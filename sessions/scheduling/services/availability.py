@@ -168,8 +168,12 @@ def materialise_schedule(
         )
         # A person whose booking is paused publishes nothing new until it ends.
         fresh = [] if schedule.host.profile.is_booking_suspended(now) else planned
+        # A time already there in any state (booked, or withdrawn by its owner) stays as it is.
+        present = set(
+            schedule.occurrences.filter(starts_at__in=fresh).values_list("starts_at", flat=True)
+        )
         added, messages = _addable(
-            schedule, [s for s in fresh if s not in kept], zone=zone, now=now
+            schedule, [s for s in fresh if s not in present], zone=zone, now=now
         )
         report.skipped += messages
         created = Slot.objects.bulk_create(

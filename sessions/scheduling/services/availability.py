@@ -153,6 +153,11 @@ def materialise_schedule(
         )
         stale = [s for s in mine if s.starts_at not in wanted]
         report.removed = _remove_occurrences(stale)
+        # A time its owner withdrew that the hours no longer hold becomes a one-off
+        # withdrawn slot: restoring it later must not see the next run remove it.
+        schedule.occurrences.filter(status=Slot.Status.WITHDRAWN, starts_at__gt=now).exclude(
+            starts_at__in=wanted
+        ).update(schedule=None)
         kept = {s.starts_at: s for s in mine if s.starts_at in wanted}
         for slot in kept.values():
             _apply_settings(slot, schedule)

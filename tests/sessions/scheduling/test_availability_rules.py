@@ -288,3 +288,14 @@ def test_the_data_download_includes_the_weekly_availability(clock, host):
     data = export_personal_data(user=host, now=NOW)
     text = str(data)
     assert "Tuesday 18:00–21:00" in text and "2027-01-19: off" in text
+
+
+def test_a_withdrawn_time_outside_new_hours_is_restored_as_a_one_off_slot(clock, host):
+    schedule, _ = save(host, weekly={TUESDAY: "18:00-19:00"}, now=NOW)
+    slot = schedule.occurrences.order_by("starts_at").first()
+    services.withdraw_slot(slot=slot, by=host)
+    save(host, weekly={THURSDAY: "09:00-10:00"}, now=NOW)
+    assert services.restore_slot(slot=slot, by=host).status == Slot.Status.OPEN
+    services.materialise_schedule(schedule=schedule, now=NOW)
+    slot.refresh_from_db()
+    assert (slot.status, slot.schedule) == (Slot.Status.OPEN, None)

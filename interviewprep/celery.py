@@ -34,6 +34,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 280},
     },
+    # Weekly availability rolls forward; idempotent, so a late or doubled run is harmless.
+    "materialise-availability": {
+        "task": "sessions.tasks.materialise_availability",
+        "schedule": crontab(minute=7),
+        "options": {"expires": 3300},
+    },
     "uphold-undisputed-no-shows": {
         "task": "sessions.tasks.uphold_undisputed_no_shows",
         "schedule": crontab(minute="*/5"),

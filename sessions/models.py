@@ -18,6 +18,11 @@ from sessions.grading.models import (
 )
 from sessions.matching.models import MatchBlock, MatchRequest, MatchWindow
 from sessions.notifications.models import Reminder
+from sessions.scheduling.availability_models import (
+    AvailabilitySchedule,
+    DateOverride,
+    WeeklyHours,
+)
 from sessions.scheduling.models import (
     DEFAULT_MINUTES,
     Booking,
@@ -32,6 +37,9 @@ from sessions.scheduling.models import (
 )
 
 __all__ = [
+    "AvailabilitySchedule",
+    "DateOverride",
+    "WeeklyHours",
     "DEFAULT_MINUTES",
     "Booking",
     "BookingParticipant",

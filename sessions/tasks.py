@@ -4,10 +4,15 @@ domain's tasks so workers register them. The registered names stay
 
 from sessions.matching.tasks import run_matcher
 from sessions.notifications.tasks import send_due_reminders, send_reminder
-from sessions.scheduling.tasks import complete_finished_bookings, uphold_undisputed_no_shows
+from sessions.scheduling.tasks import (
+    complete_finished_bookings,
+    materialise_availability,
+    uphold_undisputed_no_shows,
+)
 
 __all__ = [
     "complete_finished_bookings",
+    "materialise_availability",
     "run_matcher",
     "send_due_reminders",
     "send_reminder",

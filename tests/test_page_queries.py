@@ -7,7 +7,7 @@ that adds one shows up here. A signed-in request spends one of them on the
 user and profile (sessions are read from the cache).
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -17,6 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments.models import PLAYBOOK_SLUG, Product
+from sessions.scheduling.availability_models import (
+    AvailabilitySchedule,
+    DateOverride,
+    WeeklyHours,
+)
 from sessions.scheduling.models import Booking, BookingParticipant, Slot
 from tests.factories import UserFactory, make_booking
 from tests.sessions.grading.grading_support import bulk_graded_sessions
@@ -34,6 +39,9 @@ EXPECTED = {
     "feedback": 8,
     "playbook": 3,
     "calendar_feed": 2,  # the token, then the cached feed (the client is also signed in)
+    "availability": 6,  # the schedule, its hours, its overrides, the bank questions, its next times
+    "publish": 3,  # the bank questions, and whether a weekly schedule exists
+    "withdrawn_slots": 2,
 }
 
 
@@ -66,6 +74,31 @@ def history(count: int):
         )
         for i in range(count)
     )
+    # Their weekly availability: `count` intervals and `count` open and withdrawn times.
+    schedule = AvailabilitySchedule.objects.create(
+        host=person, interview_type="coding", host_role="interviewer", minutes=30, note="n"
+    )
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(schedule=schedule, weekday=i % 7, starts=time(i // 7, 0), ends=time(i // 7, 30))
+        for i in range(count)
+    )
+    DateOverride.objects.bulk_create(
+        DateOverride(schedule=schedule, day=start.date() + timedelta(days=i)) for i in range(count)
+    )
+    Slot.objects.bulk_create(
+        Slot(
+            host=person,
+            schedule=schedule if status == "open" else None,
+            starts_at=start + timedelta(days=30, hours=2 * i),
+            ends_at=start + timedelta(days=30, hours=2 * i, minutes=30),
+            interview_type="coding",
+            host_role="interviewer",
+            note="payments at scale",
+            status=status,
+        )
+        for i in range(count)
+        for status in ("open", "withdrawn")
+    )
     return person, upcoming[0], cards[-1].round_id
 
 
@@ -81,6 +114,9 @@ def pages(booking_id: int, round_id: int, token: str) -> dict[str, str]:
         "feedback": reverse("grading:scorecard_view", args=[round_id]),
         "playbook": reverse("payments:playbook"),
         "calendar_feed": reverse("sessions:calendar_feed", args=[token]),
+        "availability": reverse("sessions:availability"),
+        "publish": reverse("sessions:publish"),
+        "withdrawn_slots": reverse("sessions:withdrawn_slots"),
     }
 
 

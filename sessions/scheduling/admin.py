@@ -1,4 +1,4 @@
-"""Admin for questions, slots, bookings, reschedule requests and no-show reports.
+"""Admin for questions, slots, weekly schedules, bookings, reschedule requests and no-show reports.
 
 Booking times, participants and rounds are read-only here: they must move
 together (the exclusion constraint reads BookingParticipant), so staff change
@@ -8,6 +8,7 @@ them through the actions, which call the same services people use.
 from django.contrib import admin, messages
 
 from . import services
+from .availability_models import AvailabilitySchedule, DateOverride, WeeklyHours
 from .models import (
     Booking,
     BookingParticipant,
@@ -37,13 +38,44 @@ class SlotAdmin(admin.ModelAdmin):
     list_filter = ["status", "interview_type", "host_role", "level"]
     search_fields = ["host__email", "host__profile__display_name", "note"]
     date_hierarchy = "starts_at"
-    raw_id_fields = ["host"]
+    raw_id_fields = ["host", "schedule", "question"]
     actions = ["withdraw"]
 
     @admin.action(description="Withdraw the selected open slots")
     def withdraw(self, request, queryset):
-        count = queryset.filter(status=Slot.Status.OPEN).update(status=Slot.Status.WITHDRAWN)
+        count = queryset.filter(status__in=[Slot.Status.OPEN, Slot.Status.HELD]).update(
+            status=Slot.Status.WITHDRAWN
+        )
         self.message_user(request, f"{count} slot(s) withdrawn.")
+
+
+class WeeklyHoursInline(admin.TabularInline):
+    model = WeeklyHours
+    extra = 0
+
+
+class DateOverrideInline(admin.TabularInline):
+    model = DateOverride
+    extra = 0
+
+
+@admin.register(AvailabilitySchedule)
+class AvailabilityScheduleAdmin(admin.ModelAdmin):
+    """Read-only: people edit their own schedule, whose saving republishes its slots."""
+
+    list_display = ["host", "interview_type", "host_role", "daily_cap", "withdrawn_at"]
+    list_filter = ["interview_type", "host_role"]
+    search_fields = ["host__email", "host__profile__display_name"]
+    inlines = [WeeklyHoursInline, DateOverrideInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ParticipantInline(admin.TabularInline):

@@ -6,10 +6,8 @@ from sessions.timeutils import localize
 
 from .models import ROUND_NOTES_MAX_LENGTH, HostRole, InterviewType, Question
 from .selectors import TIMES_OF_DAY
-from .services import MAX_RECURRING_WEEKS, ROUND_MINUTES
+from .services import ROUND_MINUTES
 from .services.rules import check_window_day
-
-WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 
 
 class WindowDateField(forms.DateField):
@@ -119,21 +117,6 @@ class PublishForm(QuestionWishMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
         help_text="Optional: what you want to practise, e.g. “payments at scale”.",
     )
-    weekdays = forms.TypedMultipleChoiceField(
-        label="Repeat every week on",
-        choices=WEEKDAYS,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Leave empty for a single slot. The series starts on the date above.",
-    )
-    weeks = forms.IntegerField(
-        label="For how many weeks",
-        min_value=1,
-        max_value=MAX_RECURRING_WEEKS,
-        initial=1,
-        required=False,
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,9 +125,6 @@ class PublishForm(QuestionWishMixin, forms.Form):
             help_text="As the interviewer: the question you will ask. As the candidate, or in "
             "a swap for your own round: what you want to be asked. " + self.QUESTION_HELP,
         )
-
-    def clean_weeks(self) -> int:
-        return self.cleaned_data.get("weeks") or 1
 
     def clean(self):
         data = super().clean()

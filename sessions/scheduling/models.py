@@ -75,6 +75,8 @@ class Slot(models.Model):
         OPEN = "open", "Open"
         BOOKED = "booked", "Booked"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # An occurrence its schedule's rules keep from booking for now (services.availability).
+        HELD = "held", "Held by your schedule's rules"
 
     # Every user foreign key here is PROTECT: people are anonymised, never deleted
     # (accounts.services.anonymise_user), so a raw delete fails loudly instead of
@@ -96,11 +98,23 @@ class Slot(models.Model):
     topic = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+    # The availability schedule that published this occurrence; empty for a one-off slot.
+    schedule = models.ForeignKey(
+        "interviews.AvailabilitySchedule",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occurrences",
+    )
 
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"])]
         constraints = [
+            # Racing materialisations of one schedule cannot publish a time twice.
+            models.UniqueConstraint(
+                fields=["schedule", "starts_at"], name="slot_one_occurrence_per_start"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
             ),

@@ -1,4 +1,5 @@
-"""Scheduling's part when a person leaves or asks for their data (accounts.signals).
+"""Scheduling's part when a person leaves or asks for their data (accounts.signals),
+and the weekly schedule's holds when a booking starts, ends or moves (its own signals).
 
 Leaving: their open slots are withdrawn, their upcoming interviews cancelled
 through cancel_booking (so the peer gets the usual cancellation email and calendar
@@ -12,7 +13,8 @@ from django.db.models import Q
 
 from accounts.signals import personal_data_requested, user_anonymising
 
-from . import services
+from . import services, signals
+from .availability_models import AvailabilitySchedule
 from .models import Booking, NoShowReport, RescheduleRequest, Slot
 
 # What the peer reads as the cancellation reason.
@@ -20,7 +22,12 @@ DEPARTURE_REASON = "Your partner closed their account, so this interview can't t
 
 
 def on_user_anonymising(sender, *, user, now: datetime, **kwargs) -> None:
-    Slot.objects.filter(host=user, status=Slot.Status.OPEN).update(status=Slot.Status.WITHDRAWN)
+    # The schedule first, so the cancellations below reopen none of its occurrences.
+    for schedule in AvailabilitySchedule.objects.filter(host=user, withdrawn_at__isnull=True):
+        services.withdraw_schedule(schedule=schedule, by=user, now=now)
+    Slot.objects.filter(host=user, status__in=[Slot.Status.OPEN, Slot.Status.HELD]).update(
+        status=Slot.Status.WITHDRAWN
+    )
     upcoming = Booking.objects.filter(
         Q(host=user) | Q(guest=user), status=Booking.Status.CONFIRMED, starts_at__gt=now
     ).order_by("starts_at")
@@ -64,7 +71,7 @@ def _no_show_report(booking: Booking, user, partner) -> dict | None:
 
 
 def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
-    """The person's slots and bookings; partners by display name, never by email."""
+    """The person's slots, bookings and weekly availability; partners by display name, never by email."""
     slots = [
         {
             "id": slot.pk,
@@ -131,7 +138,40 @@ def on_personal_data_requested(sender, *, user, **kwargs) -> dict:
                 "no_show_report": _no_show_report(booking, user, partner),
             }
         )
-    return {"slots": slots, "bookings": bookings}
+    return {"slots": slots, "bookings": bookings, "weekly_availability": _schedule_export(user)}
+
+
+def _schedule_export(user) -> dict | None:
+    schedule = (
+        AvailabilitySchedule.objects.filter(host=user)
+        .prefetch_related("weekly_hours", "overrides")
+        .first()
+    )
+    if schedule is None:
+        return None
+    return {
+        "hours": [str(h) for h in schedule.weekly_hours.all()],
+        "date_overrides": [str(o) for o in schedule.overrides.all()],
+        "interview_type": schedule.interview_type,
+        "your_role": schedule.host_role,
+        "level": schedule.level,
+        "minutes": schedule.minutes,
+        "note": schedule.note,
+        "topic": schedule.topic,
+        "buffer_before_minutes": schedule.buffer_before.total_seconds() // 60,
+        "buffer_after_minutes": schedule.buffer_after.total_seconds() // 60,
+        "minimum_notice_hours": schedule.min_notice.total_seconds() // 3600,
+        "daily_cap": schedule.daily_cap,
+        "weeks_ahead": schedule.horizon_weeks,
+        "withdrawn_at": schedule.withdrawn_at,
+    }
+
+
+def on_booking_changed(sender, *, booking: Booking, **kwargs) -> None:
+    """A booking started, ended or moved: each person's schedule holds or opens
+    the occurrences its daily cap and buffers now refuse or allow."""
+    for person in (booking.host, booking.guest):
+        services.refresh_holds(host=person)
 
 
 def connect() -> None:
@@ -141,3 +181,9 @@ def connect() -> None:
     personal_data_requested.connect(
         on_personal_data_requested, dispatch_uid=f"{__name__}.on_personal_data_requested"
     )
+    for signal in (
+        signals.booking_confirmed,
+        signals.booking_cancelled,
+        signals.booking_rescheduled,
+    ):
+        signal.connect(on_booking_changed, dispatch_uid=f"{__name__}.on_booking_changed")

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Max, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -75,15 +75,19 @@ def open_slots_for(
     """Other people's open slots the viewer could book, in start order (then id).
 
     Dates and times of day are read in the viewer's own zone. Slots that
-    overlap a live booking of the viewer or of the host are left out. Every
+    overlap a live booking of the viewer or of the host are left out, and so
+    are a weekly schedule's occurrences inside its minimum notice. Every
     filter is a range or an equality an index serves: a time of day becomes
     the UTC ranges it covers on each local day up to the last open slot.
     """
     now = now or timezone.now()
     zone = viewer.profile.zone
-    slots = Slot.objects.filter(
-        status=Slot.Status.OPEN, starts_at__gt=now, host__is_active=True
-    ).exclude(host=viewer)
+    slots = (
+        Slot.objects.filter(status=Slot.Status.OPEN, starts_at__gt=now, host__is_active=True)
+        .exclude(host=viewer)
+        # A weekly schedule's occurrence shows once it is outside its minimum notice.
+        .filter(Q(schedule__isnull=True) | Q(starts_at__gte=Value(now) + F("schedule__min_notice")))
+    )
     if interview_type:
         slots = slots.filter(interview_type=interview_type)
     if level:

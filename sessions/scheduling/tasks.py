@@ -20,3 +20,9 @@ def complete_finished_bookings() -> int:
 def uphold_undisputed_no_shows() -> int:
     """Beat: no-show reports nobody disputed within 72 hours start to count."""
     return services.uphold_undisputed_no_shows(now=timezone.now())
+
+
+@shared_task(name="sessions.tasks.materialise_availability")
+def materialise_availability() -> int:
+    """Beat, hourly: every weekly schedule keeps publishing up to its horizon."""
+    return services.materialise_all(now=timezone.now())

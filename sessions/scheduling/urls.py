@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from sessions.converters import CalendarTokenConverter
 
-from . import room_views, views
+from . import availability_views, room_views, views
 
 register_converter(CalendarTokenConverter, "calendar_token")
 
@@ -14,6 +14,21 @@ urlpatterns = [
     path("interviews/publish/", views.publish, name="publish"),
     path("interviews/slots/<int:pk>/book/", views.book, name="book"),
     path("interviews/slots/<int:pk>/withdraw/", views.withdraw_slot, name="withdraw_slot"),
+    path(
+        "interviews/slots/<int:pk>/restore/", availability_views.restore_slot, name="restore_slot"
+    ),
+    path("interviews/slots/withdrawn/", availability_views.withdrawn_slots, name="withdrawn_slots"),
+    path("interviews/availability/", availability_views.availability, name="availability"),
+    path(
+        "interviews/availability/withdraw/",
+        availability_views.withdraw_availability,
+        name="withdraw_availability",
+    ),
+    path(
+        "interviews/availability/restore/",
+        availability_views.restore_availability,
+        name="restore_availability",
+    ),
     path("interviews/<int:pk>/", views.booking_detail, name="booking"),
     path("interviews/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("interviews/<int:pk>/reschedule/", views.propose_reschedule, name="reschedule"),

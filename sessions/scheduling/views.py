@@ -22,6 +22,7 @@ from sessions.timeutils import format_duration
 
 from . import selectors, services
 from .access import booking_for, no_show_report_against, own_slot, reschedule_for, show_error
+from .availability_models import AvailabilitySchedule
 from .calendar import build_ics, cached_feed
 from .forms import (
     BookForm,
@@ -114,13 +115,12 @@ def publish(request: HttpRequest) -> HttpResponse:
             "interview_type": request.GET.get("type") or InterviewType.SYSTEM_DESIGN,
             "host_role": "interviewer",
             "level": profile.target_level,
-            "weeks": 1,
         },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            slots = services.publish_slots(
+            services.publish_slots(
                 host=request.user,
                 first_day=data["day"],
                 start_time=data["start_time"],
@@ -131,34 +131,34 @@ def publish(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
                 question=data["question"],
                 topic=data["topic"],
-                weekdays=data["weekdays"],
-                weeks=data["weeks"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            count = len(slots)
-            messages.success(
-                request,
-                "Your slot is published." if count == 1 else f"{count} slots are published.",
-            )
+            messages.success(request, "Your slot is published.")
             return redirect("sessions:mine")
+    has_schedule = AvailabilitySchedule.objects.filter(host=request.user).exists()
     return render(
-        request, "sessions/scheduling/publish.html", {"form": form, "zone": profile.timezone}
+        request,
+        "sessions/scheduling/publish.html",
+        {"form": form, "zone": profile.timezone, "has_schedule": has_schedule},
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_slot(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirm page first; only a POST with confirm=yes withdraws (undo: Withdrawn slots)."""
     slot = own_slot(request.user, pk)
-    try:
-        services.withdraw_slot(slot=slot, by=request.user)
-    except services.SchedulingError as exc:
-        show_error(request, exc)
-    else:
-        messages.success(request, "The slot is withdrawn.")
-    return redirect("sessions:mine")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.withdraw_slot(slot=slot, by=request.user)
+        except services.SchedulingError as exc:
+            show_error(request, exc)
+            return redirect("sessions:mine")
+        messages.success(request, "The slot is withdrawn. Changed your mind? Restore it below.")
+        return redirect("sessions:withdrawn_slots")
+    return render(request, "sessions/scheduling/withdraw_slot.html", {"slot": slot})
 
 
 # --- Booking ----------------------------------------------------------------------
@@ -214,7 +214,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Booked. You both have the meeting link and a calendar invite.")
         return redirect("sessions:booking", pk=booking.pk)
     if slot.status != Slot.Status.OPEN:
-        messages.error(request, services.SLOT_TAKEN)
+        messages.error(request, services.not_open_message(slot))
         return redirect("sessions:find")
     if slot.starts_at <= timezone.now():
         messages.error(request, "This slot has already started. Pick a later one.")

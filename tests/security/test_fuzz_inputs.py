@@ -273,8 +273,6 @@ PUBLISH_FIELDS = [
     "host_role",
     "level",
     "note",
-    "weekdays",
-    "weeks",
 ]
 
 
@@ -286,8 +284,6 @@ PUBLISH_FIELDS = [
         "interview_type": "system_design",
         "host_role": "interviewer",
         "level": "senior",
-        "weekdays": ["0", "3"],
-        "weeks": "8",
     }
 )
 @example(data={**PUBLISHABLE, "note": "practise \x00 payments"})
@@ -295,6 +291,66 @@ PUBLISH_FIELDS = [
 def test_publish_form(world, data):
     client = _as(world.host)
     attempt("publish", lambda: client.post("/interviews/publish/", data))
+
+
+AVAILABLE = {
+    "tuesday": "18:00-20:00",
+    "interview_type": "coding",
+    "minutes": "60",
+    "host_role": "interviewer",
+    "level": "senior",
+    "buffer_before": "0",
+    "buffer_after": "15",
+    "min_notice_hours": "12",
+    "horizon_weeks": "4",
+}
+AVAILABILITY_FIELDS = [
+    *["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+    "overrides",
+    "interview_type",
+    "minutes",
+    "host_role",
+    "level",
+    "note",
+    "question",
+    "topic",
+    "buffer_before",
+    "buffer_after",
+    "min_notice_hours",
+    "daily_cap",
+    "horizon_weeks",
+]
+
+
+@FUZZ
+@example(data=AVAILABLE)
+# Each of these passes the form and is refused by the service: nothing may be written.
+@example(data={**AVAILABLE, "tuesday": "09:00-12:00, 11:00-13:00"})
+@example(data={**AVAILABLE, "overrides": "9999-12-31 off"})
+@example(data={**AVAILABLE, "overrides": "2026-02-30 off"})
+@example(data={**AVAILABLE, "tuesday": "", "overrides": ""})
+@example(data={**AVAILABLE, "note": "pay\x00ments", "tuesday": "25:00-26:00"})
+@example(data={**AVAILABLE, "overrides": "\n".join(["2027-01-05 off"] * 61)})
+@example(data={**AVAILABLE, "topic": "t" * 5000, "daily_cap": "0"})
+@given(data=form_data(AVAILABILITY_FIELDS))
+def test_availability_form(world, data):
+    client = _as(world.stranger)  # someone without a schedule: a refusal must create none
+    attempt("availability", lambda: client.post("/interviews/availability/", data))
+    client = _as(world.host)  # the owner editing theirs
+    attempt("availability (edit)", lambda: client.post("/interviews/availability/", data))
+
+
+@FUZZ
+@given(confirm=form_value)
+def test_withdraw_and_restore_posts(world, confirm):
+    client = _as(world.host)
+    for url in (
+        "/interviews/availability/withdraw/",
+        "/interviews/availability/restore/",
+        f"/interviews/slots/{world.withdrawn_slot.pk}/restore/",
+        f"/interviews/slots/{world.open_slot.pk}/withdraw/",
+    ):
+        attempt("withdraw and restore", lambda url=url: client.post(url, {"confirm": confirm}))
 
 
 @FUZZ

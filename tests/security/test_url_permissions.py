@@ -182,6 +182,14 @@ ACCESS: dict[str, Rule] = {
     "interviews/publish/": login_only(),
     "interviews/slots/<int:pk>/book/": login_only(kwargs=lambda w: {"pk": w.open_slot.pk}),
     "interviews/slots/<int:pk>/withdraw/": actor_only(kwargs=lambda w: {"pk": w.open_slot.pk}),
+    "interviews/slots/<int:pk>/restore/": actor_only(kwargs=lambda w: {"pk": w.withdrawn_slot.pk}),
+    # Each person's own withdrawn slots; nothing in the URL names anyone else's.
+    "interviews/slots/withdrawn/": login_only(),
+    # One schedule per person: the page is always one's own (empty until set).
+    "interviews/availability/": login_only(),
+    # Withdrawing or restoring a schedule one doesn't have is 404 (only the host has one).
+    "interviews/availability/withdraw/": actor_only(),
+    "interviews/availability/restore/": actor_only(),
     "interviews/<int:pk>/": participants(kwargs=_booking),
     "interviews/<int:pk>/cancel/": participants(kwargs=_booking),
     "interviews/<int:pk>/reschedule/": participants(kwargs=_booking),

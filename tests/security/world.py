@@ -2,10 +2,11 @@
 and the fuzzers: two people who met (one finished, graded session, one the guest
 missed with the host's no-show report open to dispute, and one upcoming with a
 time change proposed, booked through Practice now), an open slot, a paid order,
-a Practice now block, a stranger and a member of staff."""
+a Practice now block, the host's weekly availability and a withdrawn slot, a
+stranger and a member of staff."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -14,6 +15,7 @@ from accounts.models import User
 from payments.models import Order, Product
 from sessions.grading import services as grading
 from sessions.models import (
+    AvailabilitySchedule,
     Booking,
     MatchBlock,
     MatchRequest,
@@ -45,6 +47,8 @@ class World:
     no_show_report: NoShowReport
     match_request: MatchRequest  # the host's, matched to `upcoming`
     match_block: MatchBlock  # the host blocked the stranger
+    schedule: AvailabilitySchedule  # the host's weekly availability (Tuesdays 18:00-20:00)
+    withdrawn_slot: Slot  # a time the host took down and may restore
 
 
 def build_world() -> World:
@@ -103,6 +107,18 @@ def build_world() -> World:
         interview_type="behavioral",
         host_role="interviewer",
     )
+    schedule = AvailabilitySchedule.objects.create(
+        host=host, interview_type="coding", host_role="interviewer", minutes=60
+    )
+    schedule.weekly_hours.create(weekday=1, starts=time(18), ends=time(20))
+    withdrawn_slot = Slot.objects.create(
+        host=host,
+        starts_at=now + timedelta(days=6),
+        ends_at=now + timedelta(days=6, hours=1),
+        interview_type="coding",
+        host_role="interviewer",
+        status=Slot.Status.WITHDRAWN,
+    )
     product = Product(
         slug="senior-engineer-interview-playbook",
         title="The Senior Engineer Interview Playbook",
@@ -137,4 +153,6 @@ def build_world() -> World:
         no_show_report=no_show_report,
         match_request=match_request,
         match_block=match_block,
+        schedule=schedule,
+        withdrawn_slot=withdrawn_slot,
     )

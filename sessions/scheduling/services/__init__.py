@@ -15,11 +15,18 @@ the room page records). A workflow announces what happened through
 
 from django.core.exceptions import ValidationError
 
+from .availability import (
+    MaterialiseReport,
+    booking_refusal,
+    materialise_schedule,
+    refresh_holds,
+)
 from .booking import (
     QuestionWish,
     book_slot,
     guest_may_choose,
     new_meeting_url,
+    not_open_message,
     pick_questions,
 )
 from .changes import (
@@ -42,7 +49,7 @@ from .no_shows import (
     uphold_no_show,
     uphold_undisputed_no_shows,
 )
-from .publishing import occurrence_days, publish_slots, withdraw_slot
+from .publishing import occurrence_days, publish_slots, restore_slot, withdraw_slot
 from .questions import (
     change_round_question,
     match_topic,
@@ -68,8 +75,25 @@ from .rules import (
     SlotTaken,
     TimeConflict,
 )
+from .schedules import (
+    describe_booked,
+    materialise_all,
+    restore_schedule,
+    save_schedule,
+    withdraw_schedule,
+)
 
 __all__ = [
+    "MaterialiseReport",
+    "booking_refusal",
+    "materialise_all",
+    "materialise_schedule",
+    "refresh_holds",
+    "restore_schedule",
+    "withdraw_schedule",
+    "restore_slot",
+    "save_schedule",
+    "describe_booked",
     "QuestionWish",
     "change_round_question",
     "guest_may_choose",
@@ -109,6 +133,7 @@ __all__ = [
     "decline_reschedule",
     "mark_design_started",
     "new_meeting_url",
+    "not_open_message",
     "occurrence_days",
     "pick_questions",
     "propose_reschedule",

@@ -17,11 +17,13 @@ from sessions.scheduling.models import Booking, BookingParticipant, HostRole, Qu
 from sessions.scheduling.selectors import clashes
 from sessions.timeutils import format_local
 
+from .availability import booking_refusal, refresh_holds
 from .questions import match_topic, questions_seen_by
 from .rules import (
     LEVEL_ORDER,
     SLOT_TAKEN,
     BookingSuspended,
+    ScheduleRulesRefused,
     SchedulingError,
     SlotTaken,
     TimeConflict,
@@ -195,6 +197,16 @@ def _check_wish(slot: Slot, wish: QuestionWish | None) -> None:
         )
 
 
+def not_open_message(slot: Slot) -> str:
+    if slot.status == Slot.Status.BOOKED:
+        return SLOT_TAKEN
+    if slot.status == Slot.Status.HELD:
+        return (
+            f"{slot.host.display_name} can't take more interviews around then. Pick another time."
+        )
+    return "This slot was withdrawn."
+
+
 def book_slot(
     *,
     slot: Slot,
@@ -213,6 +225,18 @@ def book_slot(
     that overlap in time are stopped by the exclusion constraint.
     """
     now = now or timezone.now()
+    try:
+        return _book(slot=slot, guest=guest, now=now, question=question, topic=topic)
+    except ScheduleRulesRefused:
+        # Another booking may have filled the day while this slot was locked
+        # here: hold what the rules now refuse, so Find stops offering it.
+        refresh_holds(
+            host=Slot.objects.select_related("host__profile").get(pk=slot.pk).host, now=now
+        )
+        raise
+
+
+def _book(*, slot: Slot, guest, now: datetime, question: Question | None, topic: str) -> Booking:
     with transaction.atomic():
         slot = (
             Slot.objects.select_for_update(of=("self",)).select_related("question").get(pk=slot.pk)
@@ -222,15 +246,17 @@ def book_slot(
         guest_wish = QuestionWish(question=question, topic=(topic or "").strip()[:200])
         _check_wish(slot, guest_wish)
         if slot.status != Slot.Status.OPEN:
-            raise SlotTaken(
-                SLOT_TAKEN if slot.status == Slot.Status.BOOKED else "This slot was withdrawn."
-            )
+            raise SlotTaken(not_open_message(slot))
         if slot.starts_at <= now:
             raise SchedulingError("This slot has already started. Pick a later one.")
         _lock_people(slot.host, guest)
         profile = Profile.objects.get(user=guest)
         if profile.is_booking_suspended(now):
             raise BookingSuspended(_suspension_message(profile))
+        # An occurrence of a weekly schedule also follows its rules (notice, buffers, cap).
+        refusal = booking_refusal(slot=slot, now=now)
+        if refusal:
+            raise ScheduleRulesRefused(refusal)
         zone = profile.zone
         mine = clashes(user=guest, starts_at=slot.starts_at, ends_at=slot.ends_at).first()
         if mine:

@@ -20,6 +20,7 @@ from sessions.scheduling.models import (
 )
 from sessions.timeutils import format_day, format_local, localize
 
+from .availability import refresh_holds
 from .booking import _suspension_message
 from .rules import (
     MAX_OPEN_SLOTS_PER_WEEK,
@@ -208,7 +209,7 @@ def withdraw_slot(*, slot: Slot, by) -> Slot:
         slot = Slot.objects.select_for_update().get(pk=slot.pk)
         if slot.host_id != by.pk:
             raise SchedulingError("Only the person who published a slot can withdraw it.")
-        if slot.status != Slot.Status.OPEN:
+        if slot.status not in (Slot.Status.OPEN, Slot.Status.HELD):
             raise SchedulingError(
                 "This slot is booked; cancel the booking instead."
                 if slot.status == Slot.Status.BOOKED
@@ -216,4 +217,39 @@ def withdraw_slot(*, slot: Slot, by) -> Slot:
             )
         slot.status = Slot.Status.WITHDRAWN
         slot.save(update_fields=["status"])
+    return slot
+
+
+def restore_slot(*, slot: Slot, by, now: datetime | None = None) -> Slot:
+    """Undo a withdrawal: the slot is open again, under the rules of publishing it.
+
+    Raises SchedulingError when it isn't `by`'s withdrawn slot or its schedule
+    is withdrawn, and ValidationError when its time no longer passes (past,
+    within the hour, overlapping another slot or interview, the week full).
+    An occurrence of a weekly schedule may come back held by its rules.
+    """
+    now = now or timezone.now()
+    zone = by.profile.zone
+    with transaction.atomic():
+        Profile.objects.select_for_update().filter(user=by).first()
+        slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
+        if slot.host_id != by.pk:
+            raise SchedulingError("Only the person who published a slot can restore it.")
+        if slot.status != Slot.Status.WITHDRAWN:
+            raise SchedulingError("This slot is not withdrawn.")
+        if slot.schedule is not None and not slot.schedule.is_active:
+            raise SchedulingError(
+                "Restore your weekly availability first; this time is part of it."
+            )
+        problem = _check_window(slot.starts_at, now=now, zone=zone)
+        errors = [problem] if problem else []
+        errors += _overlap_errors(host=by, starts=[slot.starts_at], length=slot.duration, zone=zone)
+        errors += _weekly_limit_errors(host=by, starts=[slot.starts_at], zone=zone, now=now)
+        if errors:
+            raise ValidationError(errors)
+        slot.status = Slot.Status.OPEN
+        slot.save(update_fields=["status"])
+        if slot.schedule is not None:
+            refresh_holds(host=by, now=now)
+            slot.refresh_from_db(fields=["status"])
     return slot

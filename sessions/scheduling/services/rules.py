@@ -45,6 +45,10 @@ class BookingSuspended(SchedulingError):
     pass
 
 
+class ScheduleRulesRefused(SlotTaken):
+    """A weekly schedule's rules (notice, buffers, daily cap) refuse the booking."""
+
+
 def _check_window(starts_at: datetime, *, now: datetime, zone: ZoneInfo) -> str | None:
     label = format_local(starts_at, zone)
     if starts_at <= now:

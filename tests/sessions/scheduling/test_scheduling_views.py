@@ -148,7 +148,7 @@ class TestPublish:
         client.force_login(host)
         assert client.put(self.URL).status_code == 405
 
-    def test_it_publishes_a_series(self, client, host):
+    def test_it_publishes_one_slot_and_leaves_repeats_to_weekly_availability(self, client, host):
         client.force_login(host)
         day = (timezone.localtime(timezone=host.profile.zone) + timedelta(days=2)).date()
         response = client.post(
@@ -167,8 +167,9 @@ class TestPublish:
         )
         assert response.status_code == 302
         assert response["Location"] == reverse("sessions:mine")
+        # The form no longer repeats a slot: a weekly schedule does (sessions:availability).
         slots = Slot.objects.filter(host=host)
-        assert slots.count() == 3
+        assert slots.count() == 1
         assert {s.ends_at - s.starts_at for s in slots} == {timedelta(minutes=45)}
 
     def test_it_shows_every_problem_and_creates_nothing(self, client, host):
@@ -260,22 +261,27 @@ class TestWithdraw:
     def url(self, slot):
         return reverse("sessions:withdraw_slot", args=[slot.pk])
 
-    def test_it_withdraws_an_own_open_slot(self, client, host):
+    def test_it_withdraws_an_own_open_slot_once_confirmed(self, client, host):
         slot = make_slot(host=host)
         client.force_login(host)
-        assert client.post(self.url(slot)).status_code == 302
+        assert client.post(self.url(slot)).status_code == 200  # the confirm page
+        slot.refresh_from_db()
+        assert slot.status == Slot.Status.OPEN
+        response = client.post(self.url(slot), {"confirm": "yes"})
+        assert response["Location"] == reverse("sessions:withdrawn_slots")
         slot.refresh_from_db()
         assert slot.status == Slot.Status.WITHDRAWN
 
-    def test_it_refuses_get(self, client, host):
+    def test_get_asks_for_confirmation_and_put_is_refused(self, client, host):
         slot = make_slot(host=host)
         client.force_login(host)
-        assert client.get(self.url(slot)).status_code == 405
+        assert b"Yes, withdraw it" in client.get(self.url(slot)).content
+        assert client.put(self.url(slot)).status_code == 405
 
     @pytest.mark.parametrize("persona", ["guest", "stranger", "staff"])
     def test_it_is_404_for_anyone_but_the_host(self, client, host, persona, request):
         slot = make_slot(host=host)
         client.force_login(request.getfixturevalue(persona))
-        assert client.post(self.url(slot)).status_code == 404
+        assert client.post(self.url(slot), {"confirm": "yes"}).status_code == 404
         slot.refresh_from_db()
         assert slot.status == Slot.Status.OPEN

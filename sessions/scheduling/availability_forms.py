@@ -1,0 +1,213 @@
+"""The weekly availability form: hours per weekday as text ("09:00-12:00, 14:00-18:00"),
+date overrides one per line, what the occurrences offer and the booking rules."""
+
+import re
+from datetime import date, time, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Level
+
+from .availability_models import WEEKDAY_NAMES, AvailabilitySchedule
+from .forms import QuestionWishMixin
+from .models import HostRole, InterviewType
+from .services import ROUND_MINUTES
+from .services.schedules import MAX_DAILY_CAP, MAX_HORIZON_WEEKS
+
+WEEKDAY_FIELDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+BUFFER_CHOICES = [
+    (m, "None" if m == 0 else f"{m} minutes") for m in (0, 5, 10, 15, 30, 45, 60, 90, 120)
+]
+INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*(?:-|–|—|to)\s*(\d{1,2}):(\d{2})\s*$")
+MAX_INTERVALS = 6
+MAX_OVERRIDES = 60
+
+
+def _clock(hours: str, minutes: str) -> time:
+    h, m = int(hours), int(minutes)
+    if h > 23 or m > 59:
+        raise ValidationError(f"{hours}:{minutes} is not a time of day (00:00 to 23:59).")
+    return time(h, m)
+
+
+def parse_intervals(text: str) -> list[tuple[time, time]]:
+    """ "09:00-12:00, 14:00-18:00" as [(09:00, 12:00), (14:00, 18:00)]; empty text, none.
+
+    Raises ValidationError naming the part it can't read.
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    parts = [p for p in re.split(r"[,;]", text) if p.strip()]
+    if len(parts) > MAX_INTERVALS:
+        raise ValidationError(f"At most {MAX_INTERVALS} intervals a day.")
+    intervals = []
+    for part in parts:
+        match = INTERVAL.match(part)
+        if not match:
+            raise ValidationError(
+                f"“{part.strip()[:40]}” is not an interval: write it like 09:00-12:00."
+            )
+        starts, ends = _clock(*match.group(1, 2)), _clock(*match.group(3, 4))
+        if ends <= starts:
+            raise ValidationError(
+                f"{starts:%H:%M}-{ends:%H:%M} ends before it starts; a day's hours end by 23:59."
+            )
+        intervals.append((starts, ends))
+    return sorted(intervals)
+
+
+def format_intervals(intervals) -> str:
+    return ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in intervals)
+
+
+class AvailabilityForm(QuestionWishMixin, forms.Form):
+    interview_type = forms.ChoiceField(label="Interview type", choices=InterviewType.choices)
+    minutes = forms.TypedChoiceField(
+        label="Length",
+        choices=[(m, f"{m} minutes") for m in ROUND_MINUTES],
+        coerce=int,
+        initial=60,
+        help_text="One round; a swap takes twice as long.",
+    )
+    host_role = forms.ChoiceField(
+        label="Your role", choices=HostRole.choices, widget=forms.RadioSelect
+    )
+    level = forms.ChoiceField(label="Target level", choices=Level.choices)
+    note = forms.CharField(
+        label="Note",
+        max_length=280,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
+        help_text="Shown with every time, e.g. “payments at scale”.",
+    )
+    overrides = forms.CharField(
+        label="Date overrides",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+        max_length=4000,
+        help_text="One date a line: “2026-12-24 off”, or “2026-12-31 09:00-12:00” for other "
+        "hours that day.",
+    )
+    buffer_before = forms.TypedChoiceField(
+        label="Free before each interview", choices=BUFFER_CHOICES, coerce=int, initial=0
+    )
+    buffer_after = forms.TypedChoiceField(
+        label="Free after each interview", choices=BUFFER_CHOICES, coerce=int, initial=0
+    )
+    min_notice_hours = forms.IntegerField(
+        label="Minimum notice (hours)",
+        min_value=1,
+        max_value=336,
+        initial=12,
+        help_text="Nobody can book you sooner than this before the start.",
+    )
+    daily_cap = forms.IntegerField(
+        label="At most this many interviews a day",
+        min_value=1,
+        max_value=MAX_DAILY_CAP,
+        required=False,
+        help_text="Empty: no limit. Once a day is full, its other times are hidden.",
+    )
+    horizon_weeks = forms.IntegerField(
+        label="Keep times open this many weeks ahead",
+        min_value=1,
+        max_value=MAX_HORIZON_WEEKS,
+        initial=4,
+        help_text="New times are published every hour as the weeks roll on.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in zip(WEEKDAY_FIELDS, WEEKDAY_NAMES, strict=True):
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": "e.g. 09:00-12:00, 14:00-18:00"}),
+            )
+        self.order_fields(WEEKDAY_FIELDS + ["overrides"])
+        self.add_wish_fields(
+            interview_type=None,
+            help_text="As the interviewer: the question you will ask. As the candidate, or in "
+            "a swap for your own round: what you want to be asked. " + self.QUESTION_HELP,
+        )
+
+    def clean(self):
+        data = super().clean()
+        weekly = {}
+        for weekday, name in enumerate(WEEKDAY_FIELDS):
+            try:
+                weekly[weekday] = parse_intervals(data.get(name, ""))
+            except ValidationError as exc:
+                self.add_error(name, exc)
+        data["weekly"] = weekly
+        try:
+            data["override_hours"] = self._parse_overrides(data.get("overrides", ""))
+        except ValidationError as exc:
+            self.add_error("overrides", exc)
+        self.check_wish_type(data.get("interview_type"))
+        return data
+
+    @staticmethod
+    def _parse_overrides(text: str) -> dict[date, list]:
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+        if len(lines) > MAX_OVERRIDES:
+            raise ValidationError(f"At most {MAX_OVERRIDES} date overrides.")
+        overrides: dict[date, list] = {}
+        for line in lines:
+            head, _, rest = line.partition(" ")
+            try:
+                day = date.fromisoformat(head)
+            except ValueError:
+                raise ValidationError(
+                    f"“{line[:40]}”: start the line with a date like 2026-12-24."
+                ) from None
+            if day in overrides:
+                raise ValidationError(f"{day} is listed twice; put its hours on one line.")
+            rest = rest.strip()
+            overrides[day] = [] if rest.lower() in ("off", "") else parse_intervals(rest)
+        return overrides
+
+    @classmethod
+    def initial_from(cls, schedule: AvailabilitySchedule | None, *, profile) -> dict:
+        if schedule is None:
+            return {
+                "interview_type": InterviewType.SYSTEM_DESIGN,
+                "host_role": HostRole.INTERVIEWER,
+                "level": profile.target_level,
+                "minutes": 60,
+                "buffer_before": 0,
+                "buffer_after": 0,
+                "min_notice_hours": 12,
+                "horizon_weeks": 4,
+            }
+        weekly = list(schedule.weekly_hours.all())
+        by_day: dict[date, list] = {}
+        for row in schedule.overrides.all():
+            by_day.setdefault(row.day, [])
+            if row.starts is not None:
+                by_day[row.day].append((row.starts, row.ends))
+        initial = {
+            name: format_intervals((h.starts, h.ends) for h in weekly if h.weekday == weekday)
+            for weekday, name in enumerate(WEEKDAY_FIELDS)
+        }
+        initial["overrides"] = "\n".join(
+            f"{day.isoformat()} {format_intervals(iv) or 'off'}"
+            for day, iv in sorted(by_day.items())
+        )
+        return initial | {
+            "interview_type": schedule.interview_type,
+            "host_role": schedule.host_role,
+            "level": schedule.level,
+            "minutes": schedule.minutes,
+            "note": schedule.note,
+            "question": schedule.question_id,
+            "topic": schedule.topic,
+            "buffer_before": int(schedule.buffer_before / timedelta(minutes=1)),
+            "buffer_after": int(schedule.buffer_after / timedelta(minutes=1)),
+            "min_notice_hours": int(schedule.min_notice / timedelta(hours=1)),
+            "daily_cap": schedule.daily_cap,
+            "horizon_weeks": schedule.horizon_weeks,
+        }

@@ -1,0 +1,75 @@
+"""Weekly availability under real concurrent transactions on PostgreSQL: racing
+materialisations publish each time once, and racing bookings respect the daily cap."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sessions.models import AvailabilitySchedule, Booking, Slot
+from sessions.scheduling import services
+from tests.factories import UserFactory
+from tests.sessions.scheduling.availability_support import save
+from tests.sessions.scheduling.test_booking_concurrency import run_together
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _host_with_schedule(**settings):
+    host = UserFactory(tz="Europe/Berlin")
+    now = timezone.now()
+    tomorrow = (now + timedelta(days=1)).astimezone(host.profile.zone).weekday()
+    schedule, _ = save(host, weekly={tomorrow: "09:00-17:00"}, now=now, **settings)
+    return host, schedule
+
+
+def test_two_racing_runs_publish_every_time_once():
+    host, schedule = _host_with_schedule()
+    expected = Slot.objects.filter(schedule=schedule).count()
+    # Take the occurrences down, so both runs have the same work to race for.
+    Slot.objects.filter(schedule=schedule).delete()
+
+    results, _ = run_together(
+        2,
+        lambda i: services.materialise_schedule(
+            schedule=AvailabilitySchedule(pk=schedule.pk), now=timezone.now()
+        ),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(r.created for r in results) == [0, expected]
+    starts = list(Slot.objects.filter(schedule=schedule).values_list("starts_at", flat=True))
+    assert len(starts) == len(set(starts)) == expected
+
+
+def test_the_database_refuses_a_second_occurrence_at_the_same_start():
+    _, schedule = _host_with_schedule()
+    first = schedule.occurrences.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slot.objects.create(
+            host=first.host,
+            schedule=schedule,
+            starts_at=first.starts_at,
+            ends_at=first.ends_at,
+            interview_type=first.interview_type,
+            host_role=first.host_role,
+        )
+
+
+def test_two_guests_racing_for_the_last_interview_of_a_capped_day_get_one_booking():
+    host, schedule = _host_with_schedule(daily_cap=1)
+    first, second = schedule.occurrences.order_by("starts_at")[:2]
+    guests = [UserFactory(), UserFactory()]
+    slots = [first, second]
+
+    results, _ = run_together(
+        2, lambda i: services.book_slot(slot=Slot(pk=slots[i].pk), guest=guests[i])
+    )
+    booked = [r for r in results if isinstance(r, Booking)]
+    refused = [r for r in results if isinstance(r, services.SchedulingError)]
+    assert len(booked) == 1 and len(refused) == 1, results
+    assert Booking.objects.filter(host=host).count() == 1
+    # The day's other times are held, not bookable.
+    assert not schedule.occurrences.filter(
+        status="open", starts_at__lt=first.starts_at + timedelta(hours=10)
+    ).exists()

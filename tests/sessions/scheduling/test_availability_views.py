@@ -1,0 +1,175 @@
+"""The weekly availability pages: set hours, withdraw with a confirmation, restore,
+withdraw one time and bring it back; only the owner sees any of it."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from sessions.models import AvailabilitySchedule, Slot
+from sessions.scheduling import services
+from tests.factories import UserFactory
+from tests.sessions.scheduling.availability_support import save
+
+pytestmark = pytest.mark.clock
+
+NOW = datetime(2027, 1, 13, 8, 0, tzinfo=UTC)  # a Wednesday
+HOURS = {
+    "tuesday": "18:00-20:00",
+    "thursday": "09:00-10:00, 12:00-13:00",
+    "interview_type": "behavioral",
+    "minutes": "45",
+    "host_role": "candidate",
+    "level": "staff",
+    "note": "I drove a migration; grill me on it",
+    "buffer_before": "0",
+    "buffer_after": "15",
+    "min_notice_hours": "12",
+    "daily_cap": "2",
+    "horizon_weeks": "2",
+    "overrides": "2027-01-21 off",
+}
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def host(db):
+    return UserFactory(email="hana@example.com", tz="Europe/Berlin")
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_page_offers_weekly_hours_in_the_persons_zone(client, host):
+    response = signed_in(client, host).get(reverse("sessions:availability"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Europe/Berlin" in body and 'name="monday"' in body
+    assert "Publish my weekly hours" in body
+
+
+def test_posting_hours_saves_the_schedule_and_publishes_its_times(client, host):
+    response = signed_in(client, host).post(reverse("sessions:availability"), HOURS)
+    assert response.status_code == 302
+    schedule = AvailabilitySchedule.objects.get(host=host)
+    assert (schedule.daily_cap, schedule.buffer_after, schedule.minutes) == (
+        2,
+        timedelta(minutes=15),
+        45,
+    )
+    # Thu 14: 09:00, 12:00; Tue 19 and Tue 26: 18:00, 19:00 (45 min + 15 after); Thu 21 is off.
+    assert schedule.occurrences.count() == 6
+    page = client.get(reverse("sessions:availability")).content.decode()
+    assert "I drove a migration; grill me on it" in page
+    assert "2027-01-21 off" in page  # the form shows what was saved
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("tuesday", "18:00-17:00", "ends before it starts"),
+        ("tuesday", "6pm to 9pm", "is not an interval"),
+        ("overrides", "christmas off", "start the line with a date"),
+        ("overrides", "9999-12-24 off", "interviews are arranged up to 8 weeks ahead"),
+        ("thursday", "09:00-12:00, 11:00-13:00", "overlaps"),
+        ("min_notice_hours", "0", "greater than or equal to 1"),
+    ],
+)
+def test_a_refused_schedule_creates_nothing_and_keeps_what_was_typed(
+    client, host, field, value, message
+):
+    response = signed_in(client, host).post(
+        reverse("sessions:availability"), HOURS | {field: value}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body.replace("&#x27;", "'")
+    assert value.split(",")[0] in body
+    assert not AvailabilitySchedule.objects.exists()
+    assert not Slot.objects.exists()
+
+
+def test_withdrawing_asks_first_then_takes_the_times_down_and_restore_undoes_it(client, host):
+    schedule, _ = save(host, weekly={1: "18:00-20:00"}, now=NOW)
+    signed_in(client, host)
+    url = reverse("sessions:withdraw_availability")
+    confirm = client.get(url)
+    assert b"4 open times will be taken down" in confirm.content
+    client.post(url)  # no confirm=yes: only the page again
+    schedule.refresh_from_db()
+    assert schedule.is_active
+    client.post(url, {"confirm": "yes"})
+    schedule.refresh_from_db()
+    assert not schedule.is_active
+    assert not Slot.objects.filter(status="open").exists()
+    page = client.get(reverse("sessions:availability")).content.decode()
+    assert "Restore and publish again" in page
+    client.post(reverse("sessions:restore_availability"))
+    assert Slot.objects.filter(host=host, status="open").count() == 4
+
+
+def test_withdrawing_one_slot_asks_first_and_the_withdrawn_list_restores_it(client, host):
+    schedule, _ = save(host, weekly={1: "18:00-19:00"}, now=NOW)
+    slot = schedule.occurrences.order_by("starts_at").first()
+    signed_in(client, host)
+    url = reverse("sessions:withdraw_slot", args=[slot.pk])
+    assert b"Withdraw this slot?" in client.get(url).content
+    client.post(url)
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.OPEN
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.WITHDRAWN
+    assert b"Restore it below" in response.content
+    assert reverse("sessions:restore_slot", args=[slot.pk]).encode() in response.content
+    client.post(reverse("sessions:restore_slot", args=[slot.pk]))
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.OPEN
+
+
+def test_my_interviews_lists_each_open_slot_with_its_note(client, host):
+    save(host, weekly={1: "18:00-19:00"}, now=NOW, note="payments at scale")
+    page = signed_in(client, host).get(reverse("sessions:mine")).content.decode()
+    assert page.count("Note: payments at scale") == 2
+
+
+def test_the_publish_page_leads_to_weekly_availability_and_keeps_one_off_slots(client, host):
+    page = signed_in(client, host).get(reverse("sessions:publish")).content.decode()
+    assert "Set your weekly availability" in page
+    assert reverse("sessions:availability") in page
+    assert "Or publish one slot" in page and 'name="start_time"' in page
+    assert 'name="weekdays"' not in page
+
+
+def test_editing_tells_the_owner_which_bookings_fall_outside_the_new_hours(client, host):
+    schedule, _ = save(host, weekly={1: "18:00-19:00"}, now=NOW)
+    guest = UserFactory()
+    guest.profile.display_name = "Gus"
+    guest.profile.save(update_fields=["display_name"])
+    services.book_slot(slot=schedule.occurrences.order_by("starts_at").first(), guest=guest)
+    response = signed_in(client, host).post(
+        reverse("sessions:availability"), HOURS | {"tuesday": ""}, follow=True
+    )
+    assert "outside your new hours and stay booked: Tue 19 Jan 2027, 18:00 with Gus" in (
+        response.content.decode()
+    )
+
+
+def test_nobody_else_can_withdraw_or_restore_a_schedule_or_slot(client, host):
+    schedule, _ = save(host, weekly={1: "18:00-19:00"}, now=NOW)
+    slot = schedule.occurrences.first()
+    signed_in(client, UserFactory())
+    assert client.get(reverse("sessions:withdraw_availability")).status_code == 404
+    assert client.post(reverse("sessions:restore_availability")).status_code == 404
+    assert client.post(reverse("sessions:restore_slot", args=[slot.pk])).status_code == 404
+    assert client.get(reverse("sessions:withdraw_slot", args=[slot.pk])).status_code == 404
+    schedule.refresh_from_db()
+    assert schedule.is_active

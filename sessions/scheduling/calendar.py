@@ -218,8 +218,27 @@ def _booking_changed(sender, instance: Booking, **kwargs) -> None:
     forget_feeds(instance.host_id, instance.guest_id)
 
 
-def _profile_changed(sender, instance, **kwargs) -> None:
-    forget_feeds(instance.user_id)
+# Profile fields that show in other people's feeds (their copy of a shared booking).
+SHOWN_TO_PARTNERS = {"display_name", "share_email_with_peers"}
+
+
+def _partners_in_feed_window(user_id: int) -> set[int]:
+    now = timezone.now()
+    pairs = Booking.objects.filter(
+        participants__user_id=user_id,
+        ends_at__gte=now - FEED_HISTORY,
+        starts_at__lt=now + FEED_FUTURE,
+    ).values_list("host_id", "guest_id")
+    return {pk for pair in pairs for pk in pair} - {user_id}
+
+
+def _profile_changed(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    # The person's own feed (their zone, clock, name) and, when a field their
+    # partners see may have changed, the partners' feeds too: withdrawing the
+    # email address must not wait for the cache to run out.
+    changed = SHOWN_TO_PARTNERS if update_fields is None else SHOWN_TO_PARTNERS & set(update_fields)
+    partners = _partners_in_feed_window(instance.user_id) if changed and not created else set()
+    forget_feeds(instance.user_id, *partners)
 
 
 def connect_receivers() -> None:

@@ -233,3 +233,16 @@ def test_existing_people_count_as_onboarded_from_the_migration():
     migration.mark_existing_people_onboarded(apps, None)
     profile = Profile.objects.get(user=person)
     assert profile.onboarded_at == person.date_joined
+
+
+def test_the_demo_people_are_onboarded_with_their_levels():
+    import io
+
+    from accounts import demo
+
+    demo.load(io.StringIO())
+
+    for email, *_rest in demo.PEOPLE:
+        profile = Profile.objects.get(user__email=email)
+        assert profile.is_onboarded
+        assert profile.current_level and profile.target_level

@@ -47,3 +47,11 @@ def test_signed_in_pages_link_terms_and_my_purchases(client, user, page):
         assert f'href="{reverse(name)}"' in html
     assert ">My purchases</a>" in html
     assert f'href="{reverse("payments:purchases")}"' in html
+
+
+def test_the_account_page_links_my_purchases(client, user):
+    from tests.accounts.conftest import element
+
+    client.force_login(user)
+    link = element(client.get(reverse("profile")).content, "my-purchases")
+    assert link[0]["href"] == reverse("payments:purchases")

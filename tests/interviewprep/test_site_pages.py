@@ -55,3 +55,12 @@ def test_the_account_page_links_my_purchases(client, user):
     client.force_login(user)
     link = element(client.get(reverse("profile")).content, "my-purchases")
     assert link[0]["href"] == reverse("payments:purchases")
+
+
+def test_the_error_page_has_the_footer_links_too():
+    # 500.html renders without template tags; its links are plain paths that must stay right.
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    for name in FOOTER_LINKS:
+        assert f'href="{reverse(name)}"' in html

@@ -9,13 +9,38 @@ from allauth.core.internal.httpkit import clean_client_ip
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.urls import reverse
 
 from .outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
 
+def _welcome_first(user, default: str) -> str:
+    """The welcome step for someone who has not finished it, else `default`."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    if profile is not None and not profile.is_onboarded:
+        return reverse("welcome")
+    return default
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """After sign-up, confirmation or log-in: the welcome step until it is done.
+
+        An explicit ?next= still wins (allauth); the pages that need the welcome
+        step send the person there themselves (accounts.decorators).
+        """
+        return _welcome_first(request.user, super().get_login_redirect_url(request))
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return _welcome_first(request.user, super().get_signup_redirect_url(request))
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        return _welcome_first(
+            self.request.user, super().get_email_verification_redirect_url(email_address)
+        )
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """The visitor's address: from the trusted proxy's header, else the TCP peer.
 
@@ -63,7 +88,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         from allauth.account.internal import flows
         from allauth.utils import build_absolute_uri
-        from django.urls import reverse
 
         request = allauth_context.request
         self.send_mail(

@@ -37,6 +37,7 @@ def load(stdout) -> None:
         profile.years_of_experience = years
         profile.focus_areas = list(focus)
         profile.bio = bio
+        profile.onboarded_at = profile.onboarded_at or user.date_joined
         profile.save()
     admin, created = User.objects.get_or_create(
         email="admin@example.com", defaults={"is_staff": True, "is_superuser": True}

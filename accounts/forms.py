@@ -6,46 +6,69 @@ from django.contrib.auth import password_validation
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from .models import FocusArea, Profile, User, timezone_names
+from .models import FocusArea, Profile, User
+from .timezones import canonical_name, canonical_timezones
 
 TIMEZONE_HELP = "Every time on the site and in emails is shown in this zone."
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(timezone_names())]
+class TimezoneInput(forms.TextInput):
+    """A text box with the zone list as a <datalist>: type part of a city and pick.
 
-
-class TimezoneSelect(forms.Select):
-    """A <select> of every IANA zone, written out in one pass.
-
-    Django renders each option through its own template: for about 600 zones
-    that took some 80 ms of every sign-up and profile page.
+    Works without JavaScript; the options are written in one pass (Django's
+    per-option templates cost some 80 ms for the ~420 zones).
     """
+
+    def __init__(self, attrs=None):
+        defaults = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        super().__init__({**defaults, **(attrs or {})})
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        selected = set(self.format_value(value))
+        list_id = f"{final_attrs.get('id') or name}_zones"
+        final_attrs.update(type="text", name=name, list=list_id)
+        if value:
+            final_attrs["value"] = value
         options = format_html_join(
             "",
-            '<option value="{}"{}>{}</option>',
-            ((v, " selected" if v in selected else "", label) for v, label in self.choices),
+            '<option value="{}">{}</option>',
+            ((zone, zone.replace("_", " ")) for zone in canonical_timezones()),
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return format_html(
+            '<input{}><datalist id="{}">{}</datalist>', flatatt(final_attrs), list_id, options
+        )
 
 
-class TimezoneField(forms.ChoiceField):
-    widget = TimezoneSelect
+class TimezoneField(forms.CharField):
+    """A current IANA zone name (accounts.timezones); legacy aliases are refused
+    with the current name they stand for, where the database knows it."""
 
-    default_error_messages = {
-        "invalid_choice": "“%(value)s” is not a known time zone. Pick one from the list, e.g. Europe/Berlin.",
-    }
+    widget = TimezoneInput
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", timezone_choices)
         kwargs.setdefault("label", "Time zone")
         kwargs.setdefault("help_text", TIMEZONE_HELP)
+        kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if not value or value in canonical_timezones():
+            return
+        current = canonical_name(value)
+        if current:
+            raise forms.ValidationError(
+                "“%(value)s” is an old name kept for old software. Pick %(current)s, the "
+                "current name for the same clock.",
+                params={"value": value, "current": current},
+                code="timezone_alias",
+            )
+        raise forms.ValidationError(
+            "“%(value)s” is not a known time zone. Type a city and pick it from the list, "
+            "e.g. Europe/Berlin.",
+            params={"value": value},
+            code="invalid_timezone",
+        )
 
 
 def is_claimed(email: str) -> bool:
@@ -187,15 +210,37 @@ class AddEmailForm(OurVoiceMixin, allauth_forms.AddEmailForm):
     labels = {"email": "New email address"}
 
 
-class ProfileForm(forms.ModelForm):
-    timezone = TimezoneField(widget=TimezoneSelect(attrs={"data-suggest-browser-timezone": "1"}))
-    focus_areas = forms.MultipleChoiceField(
+def focus_areas_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
         choices=FocusArea.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Focus areas",
         help_text="The interview types you want to practise most.",
     )
+
+
+class LevelsMixin:
+    """Levels are chosen, never defaulted: both required, the target at or above the
+    current level (Profile.clean, reported on the target field)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("current_level", "target_level"):
+            field = self.fields[name]
+            field.required = True
+            field.choices = [("", "Choose a level")] + [c for c in field.choices if c[0]]
+        self.fields["current_level"].label = "Your level now"
+        self.fields["target_level"].label = "The level you are aiming for"
+        zone = self.initial.get("timezone")
+        if zone and zone not in canonical_timezones():
+            # A zone saved under an old alias keeps working; the form offers its current name.
+            self.initial["timezone"] = canonical_name(zone) or zone
+
+
+class ProfileForm(LevelsMixin, forms.ModelForm):
+    timezone = TimezoneField(widget=TimezoneInput(attrs={"data-suggest-browser-timezone": "1"}))
+    focus_areas = focus_areas_field()
     years_of_experience = forms.IntegerField(
         min_value=0, max_value=60, required=False, label="Years of experience"
     )
@@ -205,21 +250,36 @@ class ProfileForm(forms.ModelForm):
         fields = [
             "display_name",
             "timezone",
+            "clock",
             "current_level",
             "target_level",
             "years_of_experience",
             "focus_areas",
             "bio",
             "avoid_seen_questions",
+            "share_email_with_peers",
         ]
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
             "bio": forms.Textarea(attrs={"rows": 4}),
+            "clock": forms.RadioSelect,
         }
         help_texts = {
             "display_name": "How peers see you beside your slots and scorecards.",
             "bio": "Up to 600 characters: your background and what you are preparing for.",
         }
+
+
+class WelcomeForm(LevelsMixin, forms.ModelForm):
+    """The first-run step: what a newcomer chooses before publishing or booking."""
+
+    timezone = TimezoneField(widget=TimezoneInput(attrs={"data-suggest-browser-timezone": "1"}))
+    focus_areas = focus_areas_field()
+
+    class Meta:
+        model = Profile
+        fields = ["current_level", "target_level", "focus_areas", "timezone", "clock"]
+        widgets = {"clock": forms.RadioSelect}
 
 
 class NotificationPreferencesForm(forms.ModelForm):

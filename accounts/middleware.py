@@ -2,19 +2,21 @@ import zoneinfo
 
 from django.utils import timezone
 
+from . import clock
+
 
 class TimezoneMiddleware:
-    """Render every time in the viewer's own time zone."""
+    """Render every time in the viewer's own time zone and clock (12- or 24-hour)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        tzname = None
+        profile = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             profile = getattr(user, "profile", None)
-            tzname = profile.timezone if profile else None
+        tzname = profile.timezone if profile else None
         if tzname:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(tzname))
@@ -22,4 +24,8 @@ class TimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        if profile:
+            clock.activate(twelve_hour=profile.uses_12_hour_clock)
+        else:
+            clock.deactivate()
         return self.get_response(request)

@@ -16,6 +16,31 @@ class Level(models.TextChoices):
     PRINCIPAL = "principal", "Principal"
 
 
+class Clock(models.TextChoices):
+    H24 = "24h", "24-hour (14:00)"
+    H12 = "12h", "12-hour (2:00 PM)"
+
+
+def validate_level_order(current: str, target: str) -> None:
+    """Refuse a target below the current level (Principal → Mid-level): a target is
+    where the person is heading, so it is the same level or above.
+
+    Raises ValidationError on the "target_level" field; empty levels pass.
+    """
+    order = Level.values
+    if current and target and order.index(target) < order.index(current):
+        raise ValidationError(
+            {
+                "target_level": ValidationError(
+                    "Your target level can't be below your current level (%(current)s). "
+                    "Pick %(current)s or above.",
+                    params={"current": Level(current).label},
+                    code="target_below_current",
+                )
+            }
+        )
+
+
 class FocusArea(models.TextChoices):
     SYSTEM_DESIGN = "system_design", "System design"
     BEHAVIORAL = "behavioral", "Behavioral"
@@ -124,8 +149,10 @@ class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=60, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-    current_level = models.CharField(max_length=12, choices=Level.choices, default=Level.SENIOR)
-    target_level = models.CharField(max_length=12, choices=Level.choices, default=Level.STAFF)
+    # Empty until the person chooses them (the welcome step): peers then see
+    # "level not set", never a level nobody picked.
+    current_level = models.CharField(max_length=12, choices=Level.choices, blank=True, default="")
+    target_level = models.CharField(max_length=12, choices=Level.choices, blank=True, default="")
     years_of_experience = models.PositiveSmallIntegerField(null=True, blank=True)
     focus_areas = models.JSONField(default=list, blank=True, validators=[validate_focus_areas])
     bio = models.TextField(max_length=600, blank=True)
@@ -134,6 +161,25 @@ class Profile(models.Model):
         "Don't give me a question I've already had",
         default=False,
         help_text="When a question is picked for you, skip the ones from your earlier sessions.",
+    )
+
+    # When the person finished the welcome step (levels, focus, zone, clock).
+    # Until then they are sent there before publishing, booking or asking for practice.
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    clock = models.CharField(
+        "Clock",
+        max_length=3,
+        choices=Clock.choices,
+        default=Clock.H24,
+        db_default=Clock.H24,
+        help_text="How every time is written on the site, in emails and in calendar invites.",
+    )
+    share_email_with_peers = models.BooleanField(
+        "Share my email address with the people I interview with",
+        default=False,
+        db_default=False,
+        help_text="Off: calendar invites name you by your display name only. On: they carry "
+        "your email address, so your partner's calendar can reach you directly.",
     )
 
     # Reliability, shown beside the person's slots and on their profile.
@@ -160,6 +206,21 @@ class Profile(models.Model):
     def is_booking_suspended(self, now=None) -> bool:
         now = now or timezone.now()
         return bool(self.booking_suspended_until and self.booking_suspended_until > now)
+
+    @property
+    def is_onboarded(self) -> bool:
+        return self.onboarded_at is not None
+
+    @property
+    def uses_12_hour_clock(self) -> bool:
+        return self.clock == Clock.H12
+
+    def level_for_peers(self) -> str:
+        """The current level as peers see it: "level not set" until the person chose it."""
+        return self.get_current_level_display() if self.current_level else "level not set"
+
+    def clean(self) -> None:
+        validate_level_order(self.current_level, self.target_level)
 
     def focus_area_labels(self) -> list[str]:
         labels = dict(FocusArea.choices)

@@ -112,6 +112,8 @@ def anonymise_user(*, user: User, by: User | None = None, now: datetime | None =
             "focus_areas",
             "bio",
             "booking_suspended_until",
+            "share_email_with_peers",
+            "clock",
         ):
             setattr(profile, field, getattr(defaults, field))
         profile.calendar_token = new_calendar_token()
@@ -181,6 +183,9 @@ def export_personal_data(*, user: User, now: datetime | None = None) -> dict[str
             "late_cancellations": profile.late_cancellations,
             "no_shows": profile.no_shows,
             "booking_suspended_until": profile.booking_suspended_until,
+            "onboarded_at": profile.onboarded_at,
+            "clock": profile.clock,
+            "share_email_with_peers": profile.share_email_with_peers,
         },
         "email_preferences": {
             "reminder_24h": profile.email_reminder_24h,

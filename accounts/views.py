@@ -8,10 +8,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm
+from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, WelcomeForm
 from .models import Profile, new_calendar_token
 
 
@@ -33,6 +34,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    """The first-run step: levels, focus areas, zone and clock, then on to ?next= or the
+    dashboard. Until it is saved, peers see "level not set" and the publish, book
+    and practice pages send the person here (accounts.decorators)."""
+    profile = _own_profile(request)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = WelcomeForm(request.POST or None, instance=profile, prefix="welcome")
+    if request.method == "POST" and form.is_valid():
+        form.save(commit=False)
+        profile.onboarded_at = profile.onboarded_at or timezone.now()
+        profile.save(update_fields=[*WelcomeForm.Meta.fields, "onboarded_at"])
+        messages.success(request, "You're set. Publish a slot or find a peer to practise with.")
+        return redirect(next_url or "sessions:dashboard")
+    return render(
+        request,
+        "accounts/welcome.html",
+        {"form": form, "next": next_url},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     profile = _own_profile(request)
     data = request.POST if request.method == "POST" else None
@@ -43,7 +71,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     prefs = NotificationPreferencesForm(instance=request.user.profile, prefix="prefs")
-    return render(request, "accounts/profile.html", {"form": form, "prefs": prefs})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "prefs": prefs, "now": timezone.now()},
+    )
 
 
 @login_required

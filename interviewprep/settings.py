@@ -7,6 +7,7 @@ differs in production comes from an environment variable listed in README.md.
 
 import json
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "interviewprep.context_processors.site",
             ],
-            "builtins": ["accounts.templatetags.people"],
+            "builtins": ["accounts.templatetags.people", "accounts.templatetags.clock"],
         },
     },
 ]
@@ -252,6 +253,9 @@ def _email_settings(url: str) -> dict:
 globals().update(_email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "interviewprep <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to us (the contact, terms and privacy pages). Defaults to
+# the sending address.
+CONTACT_EMAIL = env("CONTACT_EMAIL", "") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 
 # --- Auth and allauth -----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -3,8 +3,13 @@ from django.urls import include, path
 
 from accounts import views as account_views
 
+from . import pages
+
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("terms/", pages.terms, name="terms"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("contact/", pages.contact, name="contact"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("sessions.urls")),

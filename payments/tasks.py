@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import clock
+
 from .models import Order
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,8 @@ def _send(order: Order) -> None:
         "receipt_url": f"{settings.SITE_URL}{reverse('payments:receipt', args=[order.pk])}",
         "purchases_url": f"{settings.SITE_URL}{reverse('payments:purchases')}",
     }
-    with timezone.override(user.profile.zone):
+    twelve_hour = user.profile.uses_12_hour_clock
+    with timezone.override(user.profile.zone), clock.override(twelve_hour=twelve_hour):
         subject = render_to_string("emails/receipt-subject.txt", context).strip()
         text = render_to_string("emails/receipt-body.txt", context)
         html = render_to_string("emails/receipt-body.html", context)

@@ -7,10 +7,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from accounts.clock import format_clock
+
 
 def format_local(moment: datetime, zone: ZoneInfo, *, with_zone: bool = False) -> str:
+    """ "Tue 3 Mar 2026, 14:00" (or "2:00 PM" on the active 12-hour clock) in `zone`."""
     local = moment.astimezone(zone)
-    text = f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
+    text = f"{local:%a} {local.day} {local:%b %Y}, {format_clock(local)}"
     return f"{text} ({zone.key})" if with_zone else text
 
 
@@ -40,12 +43,12 @@ def localize(*, day: date, at: time, zone: ZoneInfo) -> datetime:
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != naive:
         raise ValidationError(
-            f"{at:%H:%M} on {format_day(day)} does not exist in {zone.key}: the clocks jump "
+            f"{format_clock(at)} on {format_day(day)} does not exist in {zone.key}: the clocks jump "
             "forward that night. Pick another time.",
             code="nonexistent_time",
         )
     raise ValidationError(
-        f"{at:%H:%M} on {format_day(day)} happens twice in {zone.key}: the clocks go back "
+        f"{format_clock(at)} on {format_day(day)} happens twice in {zone.key}: the clocks go back "
         f"that night, so it could mean {format_offset(first)} or {format_offset(second)}. "
         "Pick a time that happens only once.",
         code="ambiguous_time",
@@ -88,9 +91,10 @@ def local_hours_as_utc_ranges(
 
 def format_range(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> str:
     """ "Tue 3 Mar, 23:00–00:00 (+1 day)": a start and end in `zone`, the end
-    marked with how many days later it falls when it is not the same local day."""
+    marked with how many days later it falls when it is not the same local day.
+    Times follow the active clock (accounts.clock): "11:00 PM–12:00 AM" on 12 hours."""
     start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    text = f"{start:%a} {start.day} {start:%b}, {start:%H:%M}–{end:%H:%M}"
+    text = f"{start:%a} {start.day} {start:%b}, {format_clock(start)}–{format_clock(end)}"
     days = (end.date() - start.date()).days
     if days:
         text += f" (+{days} day{'s' if days > 1 else ''})"

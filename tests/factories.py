@@ -22,6 +22,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
     @factory.post_generation
+    def onboarded(self, create, extracted, **kwargs):
+        # People have finished the welcome step (Senior, aiming for Staff) unless a
+        # test says otherwise (onboarded=False: no levels, sent to /welcome/).
+        if create and extracted is not False:
+            from django.utils import timezone
+
+            profile = self.profile
+            profile.current_level, profile.target_level = "senior", "staff"
+            profile.onboarded_at = timezone.now()
+            profile.save(update_fields=["current_level", "target_level", "onboarded_at"])
+
+    @factory.post_generation
     def tz(self, create, extracted, **kwargs):
         if extracted:
             self.profile.timezone = extracted

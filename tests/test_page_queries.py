@@ -42,6 +42,7 @@ EXPECTED = {
     "availability": 6,  # the schedule, its hours, its overrides, the bank questions, its next times
     "publish": 3,  # the bank questions, and whether a weekly schedule exists
     "withdrawn_slots": 2,
+    "board": 1,  # the signed-in user; the counts come from the cache
 }
 
 
@@ -117,6 +118,7 @@ def pages(booking_id: int, round_id: int, token: str) -> dict[str, str]:
         "availability": reverse("sessions:availability"),
         "publish": reverse("sessions:publish"),
         "withdrawn_slots": reverse("sessions:withdrawn_slots"),
+        "board": reverse("sessions:board"),
     }
 
 
@@ -141,3 +143,41 @@ def test_every_page_costs_the_same_queries_for_5_and_50_of_everything():
     print(f"\nqueries per page, 5 of everything: {short}\n50 of everything: {long}")  # noqa: T201
     assert short == long
     assert short == EXPECTED
+
+
+def test_the_public_board_costs_one_query_cold_and_none_cached_for_any_number_of_slots():
+    from django.core.cache import cache
+
+    from sessions.scheduling.board import BOARD_CACHE_KEY
+
+    def cold_and_warm() -> tuple[int, int]:
+        cache.delete(BOARD_CACHE_KEY)
+        client = Client()
+        found = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("sessions:board")).status_code == 200
+            found.append(len(queries))
+        return tuple(found)
+
+    host = UserFactory()
+    start = timezone.now() + timedelta(days=1)
+
+    def add_slots(count: int) -> None:
+        Slot.objects.bulk_create(
+            Slot(
+                host=host,
+                starts_at=start + timedelta(hours=2 * i),
+                ends_at=start + timedelta(hours=2 * i, minutes=60),
+                interview_type=("system_design", "behavioral", "coding")[i % 3],
+                host_role="interviewer",
+                level=("senior", "staff")[i % 2],
+            )
+            for i in range(count)
+        )
+
+    add_slots(5)
+    short = cold_and_warm()
+    add_slots(45)
+    long = cold_and_warm()
+    assert short == long == (1, 0)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.clock import format_clock
 from accounts.models import at_sentence_start
 from sessions.room.context import round_record_context
 from sessions.scheduling.models import Round
@@ -155,7 +156,11 @@ def scorecard_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
         return JsonResponse({"saved": False, "errors": errors}, status=status)
     saved_at = timezone.localtime(card.updated_at)
     return JsonResponse(
-        {"saved": True, "saved_at": saved_at.isoformat(), "saved_at_label": f"{saved_at:%H:%M:%S}"}
+        {
+            "saved": True,
+            "saved_at": saved_at.isoformat(),
+            "saved_at_label": format_clock(saved_at, seconds=True),
+        }
     )
 
 

@@ -1,12 +1,13 @@
 """The Practice now form: what you want, and a two-week grid of hours in your zone."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.clock import format_clock
 from accounts.models import Level
 from sessions.scheduling.models import DEFAULT_MINUTES, InterviewType
 from sessions.timeutils import localize
@@ -54,14 +55,14 @@ def week_grid(zone: ZoneInfo, now: datetime) -> list[Week]:
             for day in days:
                 start = datetime(day.year, day.month, day.day, hour)
                 cells.append(_cell(start, zone=zone, now=now, earliest=earliest))
-            rows.append((f"{hour:02d}:00", cells))
+            rows.append((format_clock(time(hour)), cells))
         weeks.append(Week(f"{_day_label(days[0])} to {_day_label(days[-1])}", days, rows))
     return weeks
 
 
 def _cell(start: datetime, *, zone: ZoneInfo, now: datetime, earliest: datetime) -> Cell:
     end = start + CELL
-    label = f"{_day_label(start.date())}, {start:%H:%M} to {end:%H:%M}"
+    label = f"{_day_label(start.date())}, {format_clock(start)} to {format_clock(end)}"
     value = start.strftime(CELL_FORMAT)
     try:
         lo = localize(day=start.date(), at=start.time(), zone=zone)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import onboarding_required
 from sessions.scheduling.models import InterviewType
 
 from . import selectors, services
@@ -19,6 +20,7 @@ Status = MatchRequest.Status
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@onboarding_required
 def practice_now(request: HttpRequest) -> HttpResponse:
     profile = request.user.profile
     now = timezone.now()

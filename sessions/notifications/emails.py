@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from accounts import clock
 from sessions.grading.models import Rubric
 from sessions.scheduling.calendar import build_ics
 from sessions.scheduling.models import Booking, HostRole, InterviewType, NoShowReport
@@ -97,20 +98,29 @@ PREP_CHECKLISTS = {
 # --- Unsubscribe tokens ------------------------------------------------------------
 
 
+# How long an unsubscribe link works. Past it the page says the link expired and
+# points at the email preferences (log-in needed) instead.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
+
+
 def unsubscribe_token(user, topic: str) -> str:
-    """A signed, non-expiring token: whoever holds the email may switch this topic off."""
+    """A signed, timestamped token: whoever holds the email may switch this topic off
+    for UNSUBSCRIBE_MAX_AGE."""
     return signing.dumps({"u": user.pk, "t": topic}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """(user id, topic) of a token we signed.
+
+    Raises signing.SignatureExpired when it is older than UNSUBSCRIBE_MAX_AGE,
+    and signing.BadSignature when it was altered, signed for something else,
+    or names no topic.
+    """
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     if not isinstance(data, dict) or data.get("t") not in UNSUBSCRIBE_TOPICS:
-        return None
+        raise signing.BadSignature("The token names no email topic.")
     if not isinstance(data.get("u"), int):
-        return None
+        raise signing.BadSignature("The token names no person.")
     return data["u"], data["t"]
 
 
@@ -270,8 +280,9 @@ def _message_id(reminder: Reminder) -> str:
     return f"<{reminder.booking.calendar_uid}.{reminder.kind}.{reminder.pk}@{domain}>"
 
 
-def _invite_part(booking: Booking, method: str) -> MIMEText:
-    part = MIMEText(build_ics(booking, method=method).decode(), "calendar", "utf-8")
+def _invite_part(booking: Booking, method: str, recipient) -> MIMEText:
+    ics = build_ics(booking, method=method, viewer=recipient.profile)
+    part = MIMEText(ics.decode(), "calendar", "utf-8")
     # The method parameter is what makes mail clients offer "add to calendar".
     part.set_param("method", method)
     part.add_header("Content-Disposition", "attachment", filename="invite.ics")
@@ -281,7 +292,8 @@ def _invite_part(booking: Booking, method: str) -> MIMEText:
 def build_message(reminder: Reminder, *, now: datetime | None = None) -> EmailMultiAlternatives:
     recipient = reminder.recipient
     name = TEMPLATE_NAMES[reminder.kind]
-    with timezone.override(recipient.profile.zone):
+    twelve_hour = recipient.profile.uses_12_hour_clock
+    with timezone.override(recipient.profile.zone), clock.override(twelve_hour=twelve_hour):
         context = build_context(reminder, now=now)
         subject = render_to_string(f"emails/{name}-subject.txt", context)
         text = render_to_string(f"emails/{name}-body.txt", context)
@@ -300,7 +312,7 @@ def build_message(reminder: Reminder, *, now: datetime | None = None) -> EmailMu
     message.attach_alternative(html, "text/html")
     method = ICS_METHODS.get(reminder.kind)
     if method:
-        message.attach(_invite_part(reminder.booking, method))
+        message.attach(_invite_part(reminder.booking, method, recipient))
     return message
 
 

@@ -9,6 +9,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,9 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from accounts import clock
+from sessions.timeutils import format_range
+
 from .models import Booking, HostRole
 
 PRODID = "-//interviewprep//mock interviews//EN"
+SERVICE_NAME = "interviewprep"
 # Subscribed calendars keep cancelled events for a while so they disappear
 # from the subscriber's calendar instead of silently lingering.
 FEED_HISTORY = timedelta(days=60)
@@ -31,13 +36,34 @@ def event_uid(booking: Booking) -> str:
     return f"{booking.calendar_uid}@interviewprep"
 
 
-def _address(user, *, attendee: bool) -> vCalAddress:
-    address = vCalAddress(f"mailto:{user.email}")
-    address.params["cn"] = vText(user.display_name)
-    if attendee:
-        address.params["role"] = vText("REQ-PARTICIPANT")
-        address.params["partstat"] = vText("ACCEPTED")
+def _organizer() -> vCalAddress:
+    """The service itself (DEFAULT_FROM_EMAIL and its name), never a person's address."""
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name or SERVICE_NAME)
     return address
+
+
+def _attendee(booking: Booking, user) -> vCalAddress:
+    """One participant, named by display name. Their email address only when they chose
+    to share it with peers (Profile.share_email_with_peers); otherwise an opaque URN,
+    stable per booking and person, that reveals neither the address nor the user id."""
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.share_email_with_peers and not user.is_anonymised:
+        address = vCalAddress(f"mailto:{user.email}")
+    else:
+        address = vCalAddress(uuid.uuid5(booking.calendar_uid, f"attendee:{user.pk}").urn)
+    address.params["cn"] = vText(user.display_name)
+    address.params["role"] = vText("REQ-PARTICIPANT")
+    address.params["partstat"] = vText("ACCEPTED")
+    return address
+
+
+def _when(booking: Booking, viewer) -> str:
+    """ "When: Tue 3 Mar, 2:00 PM–3:00 PM (America/Los_Angeles)" in the viewer's zone and clock."""
+    with clock.override(twelve_hour=viewer.uses_12_hour_clock):
+        text = format_range(booking.starts_at, booking.ends_at, viewer.zone)
+    return f"When: {text} ({viewer.timezone})"
 
 
 def describe_roles(booking: Booking) -> str:
@@ -49,7 +75,7 @@ def describe_roles(booking: Booking) -> str:
     return f"{host} interviews {guest}."
 
 
-def _event(booking: Booking, *, now: datetime) -> Event:
+def _event(booking: Booking, *, now: datetime, viewer=None) -> Event:
     cancelled = booking.status == Booking.Status.CANCELLED
     event = Event()
     event.add("uid", event_uid(booking))
@@ -65,6 +91,8 @@ def _event(booking: Booking, *, now: datetime) -> Event:
     page = settings.SITE_URL + reverse("sessions:booking", args=[booking.pk])
     room = settings.SITE_URL + reverse("sessions:room", args=[booking.pk])
     lines = [describe_roles(booking), f"Video call: {booking.meeting_url}", f"Room: {room}"]
+    if viewer is not None:
+        lines.insert(0, _when(booking, viewer))
     if cancelled and booking.cancellation_reason:
         lines.insert(0, f"Cancelled: {booking.cancellation_reason}")
     lines.append(f"Details, reschedule or cancel: {page}")
@@ -73,8 +101,9 @@ def _event(booking: Booking, *, now: datetime) -> Event:
     event.add("url", booking.meeting_url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
-    event.add("organizer", _address(booking.host, attendee=False))
-    event.add("attendee", _address(booking.guest, attendee=True))
+    event.add("organizer", _organizer())
+    for person in (booking.host, booking.guest):
+        event.add("attendee", _attendee(booking, person))
     return event
 
 
@@ -88,12 +117,17 @@ def _calendar(method: str | None) -> Calendar:
     return cal
 
 
-def build_ics(booking: Booking, *, method: str | None = None) -> bytes:
-    """One booking as an invitation (REQUEST) or a cancellation (CANCEL)."""
+def build_ics(booking: Booking, *, method: str | None = None, viewer=None) -> bytes:
+    """One booking as an invitation (REQUEST) or a cancellation (CANCEL).
+
+    `viewer` is the Profile of the person the file is for: the description then
+    starts with the time in their zone and clock. Organizer and attendees follow
+    `_organizer` and `_attendee` (no personal address unless shared).
+    """
     if method is None:
         method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "REQUEST"
     cal = _calendar(method.upper())
-    cal.add_component(_event(booking, now=timezone.now()))
+    cal.add_component(_event(booking, now=timezone.now(), viewer=viewer))
     return cal.to_ical()
 
 
@@ -101,9 +135,13 @@ def build_feed(user) -> bytes:
     """One person's bookings (a user or a user id), for calendar apps that subscribe by URL.
 
     Bounded: bookings that ended up to FEED_HISTORY ago and those starting
-    within FEED_FUTURE, whatever the person's history holds.
+    within FEED_FUTURE, whatever the person's history holds. Descriptions
+    carry times in the person's zone and clock.
     """
+    from accounts.models import Profile
+
     now = timezone.now()
+    viewer = Profile.objects.get(user_id=getattr(user, "pk", user))
     bookings = (
         Booking.objects.filter(
             participants__user=user,
@@ -119,7 +157,7 @@ def build_feed(user) -> bytes:
     cal.add("x-published-ttl", "PT1H")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"value": "DURATION"})
     for booking in bookings:
-        cal.add_component(_event(booking, now=now))
+        cal.add_component(_event(booking, now=now, viewer=viewer))
     return cal.to_ical()
 
 
@@ -180,8 +218,27 @@ def _booking_changed(sender, instance: Booking, **kwargs) -> None:
     forget_feeds(instance.host_id, instance.guest_id)
 
 
-def _profile_changed(sender, instance, **kwargs) -> None:
-    forget_feeds(instance.user_id)
+# Profile fields that show in other people's feeds (their copy of a shared booking).
+SHOWN_TO_PARTNERS = {"display_name", "share_email_with_peers"}
+
+
+def _partners_in_feed_window(user_id: int) -> set[int]:
+    now = timezone.now()
+    pairs = Booking.objects.filter(
+        participants__user_id=user_id,
+        ends_at__gte=now - FEED_HISTORY,
+        starts_at__lt=now + FEED_FUTURE,
+    ).values_list("host_id", "guest_id")
+    return {pk for pair in pairs for pk in pair} - {user_id}
+
+
+def _profile_changed(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    # The person's own feed (their zone, clock, name) and, when a field their
+    # partners see may have changed, the partners' feeds too: withdrawing the
+    # email address must not wait for the cache to run out.
+    changed = SHOWN_TO_PARTNERS if update_fields is None else SHOWN_TO_PARTNERS & set(update_fields)
+    partners = _partners_in_feed_window(instance.user_id) if changed and not created else set()
+    forget_feeds(instance.user_id, *partners)
 
 
 def connect_receivers() -> None:

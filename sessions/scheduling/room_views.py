@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.clock import format_clock
+
 from . import services
 from .access import (
     round_for_interviewer,
@@ -83,7 +85,10 @@ def round_notes(request: HttpRequest, round_id: int) -> HttpResponse:
         # site; the browser's own clock format and zone can differ.
         saved_at = timezone.localtime(round_.notes_updated_at)
         return JsonResponse(
-            {"saved_at": saved_at.isoformat(), "saved_at_label": f"{saved_at:%H:%M:%S}"}
+            {
+                "saved_at": saved_at.isoformat(),
+                "saved_at_label": format_clock(saved_at, seconds=True),
+            }
         )
     messages.success(request, "Notes saved.")
     return redirect(reverse("sessions:room", args=[round_.booking_id]) + f"#round-{round_.number}")

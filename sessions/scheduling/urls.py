@@ -4,11 +4,12 @@ from django.urls import path, register_converter
 
 from sessions.converters import CalendarTokenConverter
 
-from . import availability_views, room_views, views
+from . import availability_views, board, room_views, views
 
 register_converter(CalendarTokenConverter, "calendar_token")
 
 urlpatterns = [
+    path("on-offer/", board.public_board, name="board"),
     path("interviews/find/", views.find_slots, name="find"),
     path("interviews/mine/", views.my_interviews, name="mine"),
     path("interviews/publish/", views.publish, name="publish"),

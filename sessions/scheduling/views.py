@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import onboarding_required
 from accounts.models import Profile
 from sessions.grading import selectors as grading_selectors
 from sessions.timeutils import format_duration
@@ -105,6 +106,7 @@ def find_slots(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@onboarding_required
 def publish(request: HttpRequest) -> HttpResponse:
     profile = request.user.profile
     tomorrow = (timezone.localtime(timezone=profile.zone) + timedelta(days=1)).date()
@@ -180,6 +182,7 @@ def _my_booking_of(slot: Slot, user) -> Booking | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@onboarding_required
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_or_404(
         grading_selectors.with_host_record(
@@ -476,7 +479,8 @@ def _calendar_response(body: bytes, filename: str | None = None) -> HttpResponse
 @require_GET
 def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
     booking = booking_for(request.user, pk)
-    return _calendar_response(build_ics(booking), f"interview-{booking.pk}.ics")
+    body = build_ics(booking, viewer=request.user.profile)
+    return _calendar_response(body, f"interview-{booking.pk}.ics")
 
 
 @require_GET

@@ -10,8 +10,10 @@
     }
   }
 
-  function hasOption(select, value) {
-    return Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+  // The zone picker is an <input list> over a <datalist> of current zone names.
+  function hasOption(input, value) {
+    var list = input.list;
+    return !!list && Array.prototype.some.call(list.options, function (o) { return o.value === value; });
   }
 
   var zone = browserZone();
@@ -42,14 +44,14 @@
   });
 
   // Sign-up: the server marks a fresh form's zone picker; preselect this device's zone.
-  document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
+  document.querySelectorAll("input[data-browser-timezone]").forEach(function (select) {
     if (zone && hasOption(select, zone)) {
       select.value = zone;
     }
   });
 
   // Profile: never change a saved zone silently; offer this device's zone when it differs.
-  document.querySelectorAll("select[data-suggest-browser-timezone]").forEach(function (select) {
+  document.querySelectorAll("input[data-suggest-browser-timezone]").forEach(function (select) {
     if (!zone || select.value === zone || !hasOption(select, zone)) {
       return;
     }

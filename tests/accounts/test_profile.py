@@ -22,6 +22,7 @@ def valid_data(**overrides) -> dict:
         "years_of_experience": "11",
         "focus_areas": ["system_design", "compensation"],
         "bio": "Backend lead.",
+        "clock": "24h",
     }
     data.update(overrides)
     return {f"profile-{k}": v for k, v in data.items()}
@@ -111,6 +112,11 @@ def test_a_post_only_ever_changes_the_requesters_profile(client, user, stranger)
         ("years_of_experience", "-1", "greater than or equal to 0"),
         ("years_of_experience", "ten", "whole number"),
         ("current_level", "intern", "Select a valid choice"),
+        ("current_level", "", "This field is required"),
+        ("target_level", "mid", "can't be below your current level (Senior)"),
+        ("timezone", "US/Pacific", "Pick America/Los_Angeles"),
+        ("timezone", "Asia/Calcutta", "Pick Asia/Kolkata"),
+        ("clock", "25h", "Select a valid choice"),
         ("focus_areas", ["system_design", "astrology"], "Select a valid choice"),
     ],
 )
@@ -123,9 +129,9 @@ def test_bad_input_gets_an_error_beside_the_field_and_saves_nothing(
     response = client.post(PROFILE, valid_data(**{field: value}))
 
     assert response.status_code == 200
-    if field == "focus_areas":
-        # A checkbox group: the error sits in its fieldset, tied by aria-describedby.
-        fieldset = element(response.content, "id_profile-focus_areas_error")
+    if field in ("focus_areas", "clock"):
+        # A checkbox or radio group: the error sits in its fieldset, tied by aria-describedby.
+        fieldset = element(response.content, f"id_profile-{field}_error")
         assert fieldset and message in fieldset[1]
     else:
         assert message in error_beside(response, f"id_profile-{field}")
@@ -204,3 +210,78 @@ def test_replacing_the_calendar_address_takes_a_post(client, user):
     client.force_login(user)
 
     assert client.get(reverse("rotate_calendar_token")).status_code == 405
+
+
+def test_principal_aiming_for_mid_level_is_refused_on_the_target_field(client, user):
+    before = snapshot(user.profile)
+    client.force_login(user)
+
+    response = client.post(PROFILE, valid_data(current_level="principal", target_level="mid"))
+
+    assert "can't be below your current level (Principal). Pick Principal or above." in (
+        error_beside(response, "id_profile-target_level")
+    )
+    assert snapshot(user.profile) == before
+
+
+def test_a_target_at_the_current_level_is_fine(client, user):
+    client.force_login(user)
+
+    response = client.post(PROFILE, valid_data(current_level="principal", target_level="principal"))
+
+    assert response.status_code == 302
+    user.profile.refresh_from_db()
+    assert (user.profile.current_level, user.profile.target_level) == ("principal", "principal")
+
+
+def test_a_zone_saved_under_an_old_alias_keeps_working_and_the_form_offers_the_current_name(
+    client, user
+):
+    Profile.objects.filter(user=user).update(timezone="US/Pacific")
+    client.force_login(user)
+
+    response = client.get(PROFILE)
+
+    assert response.status_code == 200
+    zone_input = element(response.content, "id_profile-timezone")[0]
+    assert zone_input["value"] == "America/Los_Angeles"
+    assert zone_input["list"] == "id_profile-timezone_zones"
+    assert "Times are shown in US/Pacific" in element(response.content, "local-time")[1]
+
+
+def test_the_zone_list_offers_current_names_only(client, user):
+    client.force_login(user)
+
+    html = client.get(PROFILE).content.decode()
+
+    assert '<option value="America/Los_Angeles">' in html
+    assert '<option value="Africa/Asmara">' in html
+    assert '<option value="UTC">' in html
+    for alias in ("US/Pacific", "Africa/Asmera", "Asia/Calcutta", "Etc/GMT+5", "Factory"):
+        assert f'<option value="{alias}">' not in html
+
+
+def test_the_clock_and_email_sharing_are_saved(client, user):
+    client.force_login(user)
+    assert user.profile.share_email_with_peers is False
+
+    response = client.post(PROFILE, valid_data(clock="12h", share_email_with_peers="on"))
+
+    assert response.status_code == 302
+    user.profile.refresh_from_db()
+    assert user.profile.clock == "12h"
+    assert user.profile.share_email_with_peers is True
+
+
+@time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+def test_times_on_the_page_follow_the_12_hour_clock(client, user):
+    profile = user.profile
+    profile.timezone = "Europe/Berlin"
+    profile.clock = "12h"
+    profile.booking_suspended_until = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    profile.save(update_fields=["timezone", "clock", "booking_suspended_until"])
+    client.force_login(user)
+
+    response = client.get(PROFILE)
+
+    assert "Tue 10 Mar, 1:00 PM" in element(response.content, "booking-suspended")[1]

@@ -194,6 +194,17 @@ PROFILE_FIELDS = [
     "profile-years_of_experience",
     "profile-focus_areas",
     "profile-bio",
+    "profile-clock",
+    "profile-share_email_with_peers",
+]
+
+WELCOME_FIELDS = [
+    "welcome-current_level",
+    "welcome-target_level",
+    "welcome-focus_areas",
+    "welcome-timezone",
+    "welcome-clock",
+    "next",
 ]
 
 
@@ -202,6 +213,13 @@ PROFILE_FIELDS = [
 def test_profile_form(world, data):
     client = _as(world.host)
     attempt("profile", lambda: client.post("/profile/", data))
+
+
+@FUZZ
+@given(data=form_data(WELCOME_FIELDS))
+def test_welcome_form(world, data):
+    client = _as(world.host)
+    attempt("welcome", lambda: client.post("/welcome/", data))
 
 
 @FUZZ

@@ -117,6 +117,10 @@ def _confirm_email_path(w: World) -> str:
 # Route pattern (as the resolver spells it, prefixes joined) -> who may use it.
 ACCESS: dict[str, Rule] = {
     "": public(),
+    # the site's own pages, linked from every footer
+    "terms/": public(),
+    "privacy/": public(),
+    "contact/": public(),
     # allauth
     "accounts/login/": public(),
     "accounts/logout/": public(),
@@ -170,12 +174,15 @@ ACCESS: dict[str, Rule] = {
     # The login page's passkey form posts here; anything else goes back to the login page.
     "accounts/2fa/webauthn/login/": login_only(),
     # accounts
+    "welcome/": login_only(),
     "profile/": login_only(),
     "profile/emails/": login_only(),
     "profile/calendar-token/": login_only(),
     "profile/data/": reauthenticate_first(),
     "profile/delete/": reauthenticate_first(),
     # scheduling
+    # The anonymised board of open slots: counts only, for visitors without an account.
+    "on-offer/": public(),
     "dashboard/": login_only(),
     "interviews/find/": login_only(),
     "interviews/mine/": login_only(),
@@ -518,7 +525,8 @@ def test_admin_pages_are_staff_only(found):
     "path",
     [
         "/calendar/not-a-real-token.ics",
-        "/emails/unsubscribe/not-a-real-token/",
+        # Not a token's shape (the converter's alphabet): 404 before any query.
+        "/emails/unsubscribe/not%20a%20token/",
         "/interviews/999999/",
         "/interviews/rounds/999999/feedback/",
         "/playbook/purchases/999999/receipt/",
@@ -535,3 +543,25 @@ def test_a_made_up_secret_or_id_is_404_for_everyone(path):
         )
         assert _outcome(response, "get") in expected, (path, persona, response.status_code)
         assert_security_headers(response, url=path, logged_in=persona != ANON)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status", "says"),
+    [
+        # A token's shape, but not our signature: the page says the link is not valid.
+        ("/emails/unsubscribe/not-a-real-token/", 400, "This unsubscribe link is not valid"),
+        (
+            "/emails/unsubscribe/eyJ1IjoxfQ:1abc:sig_nature/",
+            400,
+            "This unsubscribe link is not valid",
+        ),
+    ],
+)
+def test_a_made_up_unsubscribe_token_gets_a_page_that_says_so(path, status, says):
+    world = build_world()
+    for persona, client in _clients(world, "host").items():
+        for response in (client.get(path), client.post(path)):
+            assert response.status_code == status, (path, persona)
+            assert says in response.content.decode()
+            assert_security_headers(response, url=path, logged_in=persona != ANON)

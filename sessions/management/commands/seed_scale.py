@@ -449,6 +449,7 @@ class Command(BaseCommand):
                     True,
                     True,
                     True,
+                    joined[i],
                 )
 
         self.loader.load(
@@ -471,6 +472,7 @@ class Command(BaseCommand):
                 "email_reminder_24h",
                 "email_reminder_1h",
                 "email_feedback",
+                "onboarded_at",
             ],
             profiles(),
         )

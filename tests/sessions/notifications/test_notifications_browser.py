@@ -80,7 +80,11 @@ def test_a_booking_in_the_browser_mails_invites_and_a_reminder_that_unsubscribes
         assert str(calendar["METHOD"]) == "REQUEST"
         assert event.decoded("dtstart") == start
         assert str(event["UID"]) == f"{booking.calendar_uid}@interviewprep"
-        assert "mailto:ben@example.com" in str(event["ATTENDEE"])
+        # Named, never addressed: neither person shared their email address.
+        assert "Ben" in [str(a.params["cn"]) for a in event["ATTENDEE"]]
+        assert "ben@example.com" not in invite.get_payload(decode=True).decode().replace(
+            "\r\n ", ""
+        )
 
         # Ben follows the email's links to the booking and the room.
         for label in ("Reschedule or cancel", "The interview room"):

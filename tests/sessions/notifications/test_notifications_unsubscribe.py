@@ -1,10 +1,14 @@
-"""The one-click unsubscribe page: no login, a signed token, GET asks, POST acts."""
+"""The one-click unsubscribe page: no login, a signed token, GET asks, POST acts; an
+altered link is a 400 page, an expired one a 410 page, a malformed one a 404."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from sessions.notifications.emails import unsubscribe_token
+from sessions.notifications.emails import UNSUBSCRIBE_MAX_AGE, unsubscribe_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +68,7 @@ def test_it_needs_no_login_and_acts_for_the_token_owner_only(client, user, stran
     assert stranger.profile.email_reminder_24h is True
 
 
-def test_a_tampered_token_is_a_404_and_changes_nothing(client, user, stranger):
+def test_a_tampered_token_is_a_400_page_that_says_so_and_changes_nothing(client, user, stranger):
     from django.core import signing
 
     token = unsubscribe_token(user, "reminder_24h")
@@ -74,10 +78,15 @@ def test_a_tampered_token_is_a_404_and_changes_nothing(client, user, stranger):
     assert forged != token
     for bad in (forged, token[:-2] + "xx", "nonsense"):
         path = reverse("notifications:unsubscribe", args=[bad])
-        assert client.get(path).status_code == 404
-        assert client.post(path).status_code == 404
-    user.profile.refresh_from_db()
-    assert user.profile.email_reminder_24h is True
+        for response in (client.get(path), client.post(path)):
+            assert response.status_code == 400
+            html = response.content.decode()
+            assert "This unsubscribe link is not valid" in html
+            assert "Nothing was changed" in html
+            assert f'href="{reverse("profile")}#emails-heading"' in html
+    for person in (user, stranger):
+        person.profile.refresh_from_db()
+        assert person.profile.email_reminder_24h is True
 
 
 def test_a_token_signed_for_another_purpose_is_refused(client, user):
@@ -85,7 +94,35 @@ def test_a_token_signed_for_another_purpose_is_refused(client, user):
 
     other = signing.dumps({"u": user.pk, "t": "reminder_24h"}, compress=True)
     path = reverse("notifications:unsubscribe", args=[other])
-    assert client.post(path).status_code == 404
+    assert client.post(path).status_code == 400
+    user.profile.refresh_from_db()
+    assert user.profile.email_reminder_24h is True
+
+
+def test_an_expired_token_is_a_410_page_that_says_so_and_changes_nothing(client, user):
+    sent = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    with time_machine.travel(sent, tick=False):
+        path = url_for(user)
+    with time_machine.travel(sent + UNSUBSCRIBE_MAX_AGE - timedelta(minutes=1), tick=False):
+        assert client.get(path).status_code == 200
+    with time_machine.travel(sent + UNSUBSCRIBE_MAX_AGE + timedelta(minutes=1), tick=False):
+        for response in (client.get(path), client.post(path)):
+            assert response.status_code == 410
+            html = response.content.decode()
+            assert "This unsubscribe link has expired" in html
+            assert "Nothing was changed" in html
+            assert f'href="{reverse("profile")}#emails-heading"' in html
+    user.profile.refresh_from_db()
+    assert user.profile.email_reminder_24h is True
+
+
+@pytest.mark.parametrize("shape", ["a b", "a%00b", "a" * 301, "<script>"])
+def test_a_malformed_token_is_a_404_before_any_query(client, shape, django_assert_num_queries):
+    from urllib.parse import quote
+
+    with django_assert_num_queries(0):
+        response = client.get(f"/emails/unsubscribe/{quote(shape, safe='%')}/")
+    assert response.status_code == 404
 
 
 def test_a_deactivated_account_is_a_404(client):

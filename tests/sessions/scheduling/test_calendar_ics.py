@@ -1,8 +1,10 @@
 """The .ics of a booking and the private feed, parsed back with icalendar."""
 
 from datetime import timedelta
+from email.utils import parseaddr
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -37,8 +39,9 @@ class TestBookingIcs:
         assert event["dtstart"].to_ical().endswith(b"Z")
         assert event["dtend"].to_ical().endswith(b"Z")
         assert event.decoded("dtend") == booking.ends_at
-        assert str(event["organizer"]) == "mailto:host@example.com"
-        assert str(event["attendee"]) == "mailto:guest@example.com"
+        assert str(event["organizer"]) == f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}"
+        assert [a.params["cn"] for a in event["attendee"]] == ["host", "guest"]
+        assert b"@example.com" not in build_ics(booking).replace(b"\r\n ", b"")  # unfolded
         assert str(event["url"]) == booking.meeting_url
         assert str(event["location"]) == booking.meeting_url
         description = str(event["description"])

@@ -124,6 +124,21 @@ class TestNotes:
         local = round_.notes_updated_at.astimezone(ZoneInfo("America/Los_Angeles"))
         assert response.json()["saved_at_label"] == f"{local:%H:%M:%S}"
 
+    def test_the_saved_label_follows_a_12_hour_clock(self, client, booking, host):
+        from accounts.models import Profile
+
+        Profile.objects.filter(user=host).update(clock="12h")
+        round_ = booking.rounds.get()
+        client.force_login(host)
+        response = client.post(
+            self.url(round_), json.dumps({"notes": "x"}), content_type="application/json"
+        )
+        round_.refresh_from_db()
+        local = round_.notes_updated_at.astimezone(ZoneInfo("America/Los_Angeles"))
+        hour = local.hour % 12 or 12
+        expected = f"{hour}:{local:%M:%S} {'AM' if local.hour < 12 else 'PM'}"
+        assert response.json()["saved_at_label"] == expected
+
     def test_the_plain_form_saves_and_returns_to_the_room(self, client, booking, host):
         round_ = booking.rounds.get()
         client.force_login(host)

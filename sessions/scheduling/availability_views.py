@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import onboarding_required
+
 from . import services
 from .access import own_slot, show_error
 from .availability_forms import AvailabilityForm
@@ -43,6 +45,7 @@ def _report(request: HttpRequest, report: services.MaterialiseReport) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@onboarding_required
 def availability(request: HttpRequest) -> HttpResponse:
     user, now = request.user, timezone.now()
     profile = user.profile

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Profile
+from sessions.models import AvailabilitySchedule
 from tests.accounts.conftest import deliver_outbox, element, error_beside, link_in
 from tests.factories import PASSWORD, UserFactory
 from tests.sessions.scheduling.scheduling_support import make_slot
@@ -163,8 +164,9 @@ def test_a_second_visit_keeps_the_first_onboarding_time(client, user):
         lambda slot: reverse("sessions:publish"),
         lambda slot: reverse("sessions:book", args=[slot.pk]),
         lambda slot: reverse("matching:practice"),
+        lambda slot: reverse("sessions:availability"),
     ],
-    ids=["publish", "book", "practice"],
+    ids=["publish", "book", "practice", "weekly-availability"],
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_publishing_booking_and_practice_wait_for_it(client, newcomer, stranger, page, method):
@@ -178,6 +180,7 @@ def test_publishing_booking_and_practice_wait_for_it(client, newcomer, stranger,
     assert response["Location"] == f"{WELCOME}?next={quote(path, safe='')}"
     slot.refresh_from_db()
     assert slot.status == "open"
+    assert not AvailabilitySchedule.objects.filter(host=newcomer).exists()
 
 
 def test_the_dashboard_asks_a_newcomer_to_finish_it(client, newcomer):

@@ -8,13 +8,15 @@ IMMEDIATE transactions serialise writers.
 
 Callers use this package (`from sessions.scheduling import services`); the
 modules inside split it by workflow: rules (limits and errors), publishing,
-booking, changes (cancel, reschedule, no-shows, completion) and rounds (what
-the room page records). A workflow announces what happened through
+booking (batch_booking books many new slots at once, for the matcher),
+changes (cancel, reschedule, no-shows, completion) and rounds (what the room
+page records). A workflow announces what happened through
 `sessions.scheduling.signals`; notifications listen there.
 """
 
 from django.core.exceptions import ValidationError
 
+from .batch_booking import book_new_slots
 from .booking import (
     QuestionWish,
     book_slot,
@@ -102,6 +104,7 @@ __all__ = [
     "TimeConflict",
     "ValidationError",
     "accept_reschedule",
+    "book_new_slots",
     "book_slot",
     "cancel_booking",
     "cancellation_would_be_late",

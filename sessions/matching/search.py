@@ -66,6 +66,19 @@ def _role_fit(a: int, b: int) -> bool:
 
 
 _ROLE_FIT = [[_role_fit(a, b) for b in range(8)] for a in range(8)]
+# For each (level index, role bits): the (level index, role bits) that can fit it.
+_FITTING_CLASSES = [
+    [
+        [
+            (other_level, other_roles)
+            for other_level in range(len(LEVELS))
+            for other_roles in range(8)
+            if abs(level - other_level) <= 1 and _ROLE_FIT[roles][other_roles]
+        ]
+        for roles in range(8)
+    ]
+    for level in range(len(LEVELS))
+]
 _HOST_ROLES = (INTERVIEWS, IS_INTERVIEWED, SWAP)
 _START_BITS = _RANK_BITS = _DEGREE_BITS = 24
 _CAP = (1 << 24) - 1
@@ -225,7 +238,10 @@ class _Run:
 
     def candidate_pairs(self) -> list[tuple[int, int]]:
         """Pairs that fit and whose windows overlap by at least one round, found
-        by a sweep over time; each as (earlier in line, later in line)."""
+        by a sweep over time; each as (earlier in line, later in line).
+
+        The sweep keeps the open windows apart by level and roles, so a window
+        is compared only with those whose level and roles can fit it."""
         groups: dict[tuple[str, int], list[tuple[int, int, _Entry]]] = defaultdict(list)
         for e in self.entries:
             for lo, hi in e.windows:
@@ -236,21 +252,25 @@ class _Run:
         fits = self.fits
         for (_, minutes), spans in groups.items():
             spans.sort(key=lambda s: (s[0], s[1], s[2].index))
-            active: list[tuple[int, int, _Entry]] = []
+            active: dict[tuple[int, int], list[tuple[int, int, _Entry]]] = defaultdict(list)
             for lo, hi, e in spans:
                 need = lo + minutes
-                active = [s for s in active if s[1] >= need]
-                for _, other_hi, other in active:
-                    if other_hi < need or hi < need:
+                for group in _FITTING_CLASSES[e.level][e.roles]:
+                    listed = active.get(group)
+                    if not listed:
                         continue
-                    a, b = (e, other) if e.rank < other.rank else (other, e)
-                    code = a.index * size + b.index
-                    if code in seen:
-                        continue
-                    seen.add(code)
-                    if fits(a, b):
-                        pairs.append((a.index, b.index))
-                active.append((lo, hi, e))
+                    listed[:] = [s for s in listed if s[1] >= need]
+                    for _, other_hi, other in listed:
+                        if other_hi < need or hi < need:
+                            continue
+                        a, b = (e, other) if e.rank < other.rank else (other, e)
+                        code = a.index * size + b.index
+                        if code in seen:
+                            continue
+                        seen.add(code)
+                        if fits(a, b):
+                            pairs.append((a.index, b.index))
+                active[(e.level, e.roles)].append((lo, hi, e))
         pairs.sort()
         return pairs
 

@@ -1,12 +1,12 @@
 """The plain data the pairing rules work on: a waiting request, the pool of one
-run, and a pairing to book. The rules themselves are in ``rules`` (read its
+run, a pairing to book, and time as whole minutes. The rules themselves are in ``rules`` (read its
 docstring first); nothing here touches the database."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 LEVELS = ("mid", "senior", "staff", "principal")
 ROLES = ("candidate", "interviewer", "swap")
@@ -77,3 +77,29 @@ class Pairing:
     starts_at: datetime
     ends_at: datetime
     met_recently: bool = False
+
+
+# --- Time as whole minutes --------------------------------------------------------
+
+
+def _minute_floor(moment: datetime) -> int:
+    return int(moment.timestamp() // 60)
+
+
+def _minute_ceil(moment: datetime) -> int:
+    whole = _minute_floor(moment)
+    utc = moment.astimezone(UTC)
+    return whole if utc.second == 0 and utc.microsecond == 0 else whole + 1
+
+
+def _to_grid(minute: int) -> int:
+    return -(-minute // GRID_MINUTES) * GRID_MINUTES
+
+
+def _as_datetime(minute: int) -> datetime:
+    return datetime.fromtimestamp(minute * 60, tz=UTC)
+
+
+def earliest_start(now: datetime) -> datetime:
+    """The first moment a pairing may start: two hours from ``now``, on the quarter hour (UTC)."""
+    return _as_datetime(_to_grid(_minute_ceil(now + LEAD_TIME)))

@@ -92,16 +92,11 @@ from .pool import (
     Pairing,
     Pool,
     Request,
-)
-from .search import (
-    _arrangements,
-    _common_start,
     _minute_ceil,
     _minute_floor,
-    _neighbours,
-    _Run,
     earliest_start,
 )
+from .search import _arrangements, _common_start, _neighbours, _Run
 
 __all__ = [
     "GRID_MINUTES",

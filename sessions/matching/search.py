@@ -9,7 +9,6 @@ import heapq
 from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from .pool import (
     GRID_MINUTES,
@@ -21,37 +20,15 @@ from .pool import (
     Pairing,
     Pool,
     Request,
+    _as_datetime,
+    _minute_ceil,
+    _minute_floor,
+    _to_grid,
 )
 
 _CANDIDATE, _INTERVIEWER, _SWAP = 1, 2, 4
 _ROLE_BIT = {"candidate": _CANDIDATE, "interviewer": _INTERVIEWER, "swap": _SWAP}
 _ALL_ROLES = _CANDIDATE | _INTERVIEWER | _SWAP
-
-
-# --- Time as whole minutes --------------------------------------------------------
-
-
-def _minute_floor(moment: datetime) -> int:
-    return int(moment.timestamp() // 60)
-
-
-def _minute_ceil(moment: datetime) -> int:
-    whole = _minute_floor(moment)
-    utc = moment.astimezone(UTC)
-    return whole if utc.second == 0 and utc.microsecond == 0 else whole + 1
-
-
-def _to_grid(minute: int) -> int:
-    return -(-minute // GRID_MINUTES) * GRID_MINUTES
-
-
-def _as_datetime(minute: int) -> datetime:
-    return datetime.fromtimestamp(minute * 60, tz=UTC)
-
-
-def earliest_start(now: datetime) -> datetime:
-    """The first moment a pairing may start: two hours from ``now``, on the quarter hour (UTC)."""
-    return _as_datetime(_to_grid(_minute_ceil(now + LEAD_TIME)))
 
 
 # --- Fitting two requests -------------------------------------------------------------
@@ -101,6 +78,8 @@ class _Entry:
     no_show: bool
     rank: int = 0
     degree: int = 0
+    # roles, role, level and target in one number: what _arrangements reads.
+    shape: int = 0
 
 
 def _arrangements(a: _Entry, b: _Entry) -> list[tuple[int, int, int, int]]:
@@ -117,6 +96,14 @@ def _arrangements(a: _Entry, b: _Entry) -> list[tuple[int, int, int, int]]:
         miss = (a.role != _SWAP) + (b.role != _SWAP)
         out.append((2, miss, int(a.level < b.target) + int(b.level < a.target), 2))
     return out
+
+
+# The arrangements of two entries by their shapes, filled as the run meets them.
+_ARRANGEMENTS: dict[int, list[tuple[int, int, int, int]]] = {}
+
+
+def _first_key(entry: tuple) -> int:
+    return entry[0][0]
 
 
 def _free_start(lo: int, hi: int, length: int, busy_a: list, busy_b: list) -> int | None:
@@ -224,6 +211,12 @@ class _Run:
             queued=queued.timestamp(),
             rematch=r.rematch_since is not None,
             no_show=self.pool.no_shows.get(r.person, 0) > 0,
+            shape=(
+                (_ALL_ROLES if r.either else _ROLE_BIT[r.role])
+                | _ROLE_BIT[r.role] << 3
+                | LEVELS.index(r.level) << 6
+                | LEVELS.index(r.target_level) << 8
+            ),
         )
 
     def fits(self, a: _Entry, b: _Entry) -> bool:
@@ -282,14 +275,19 @@ class _Run:
             int(frozenset((a.person, b.person)) in self.met) * 3 + a.no_show + b.no_show
         ) * 2 + (not (a.rematch or b.rematch))
         tail = (min(a.degree + b.degree, _CAP) << (2 * _RANK_BITS) | a.rank << _RANK_BITS) | b.rank
+        shapes = a.shape << 10 | b.shape
+        arrangements = _ARRANGEMENTS.get(shapes)
+        if arrangements is None:
+            arrangements = _ARRANGEMENTS[shapes] = _arrangements(a, b)
         found = None
-        for code, role_miss, level_miss, rounds in _arrangements(a, b):
+        for code, role_miss, level_miss, rounds in arrangements:
             length = a.minutes * rounds
             start = _common_start(a, b, length, busy_a, busy_b)
             if start is None:
                 continue
-            head = (tier * 9 + role_miss * 3 + level_miss) << _START_BITS | min(
-                start - self.first, _CAP
+            offset = start - self.first
+            head = (tier * 9 + role_miss * 3 + level_miss) << _START_BITS | (
+                offset if offset < _CAP else _CAP
             )
             key = ((head << (_DEGREE_BITS + 2 * _RANK_BITS) | tail) << 2) | code
             if found is None or key < found[0]:
@@ -322,7 +320,9 @@ class _Run:
                 found = self.key(a, b)
                 if found is not None:
                     queue.append((found, i, j, version[a.person], version[b.person]))
-        queue.sort()
+        # Keys are unique (they end in both places in line), so sorting by the
+        # key alone gives the order of the whole entries, with quick comparisons.
+        queue.sort(key=_first_key)
         later: list = []
         at = 0
         while at < len(queue) or later:

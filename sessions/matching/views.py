@@ -10,12 +10,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import onboarding_required
 from sessions.scheduling.models import InterviewType
+from sessions.scheduling.paging import page_of
 
 from . import selectors, services
 from .forms import PracticeForm
 from .models import MatchBlock, MatchRequest, MatchRole
 
 Status = MatchRequest.Status
+CLOSED_SHOWN = 20
 
 
 @login_required
@@ -78,8 +80,17 @@ def practice_now(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def my_requests(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.requests_of(request.user))
-    for row in rows:
+    """Waiting and matched requests in full; expired and withdrawn ones
+    CLOSED_SHOWN at a time (?closed=2 for older)."""
+    mine = selectors.requests_of(request.user)
+    rows = list(mine.filter(status__in=[Status.WAITING, Status.MATCHED]))
+    closed = page_of(
+        request,
+        mine.filter(status__in=[Status.EXPIRED, Status.WITHDRAWN]),
+        param="closed",
+        per_page=CLOSED_SHOWN,
+    )
+    for row in rows + closed.rows:
         booking = row.booking or row.cancelled_booking
         row.partner = booking.other_participant(request.user) if booking else None
     wait, count = selectors.median_wait(request.user)
@@ -89,7 +100,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         {
             "waiting": [r for r in rows if r.status == Status.WAITING],
             "matched": [r for r in rows if r.status == Status.MATCHED],
-            "closed": [r for r in rows if r.status in (Status.EXPIRED, Status.WITHDRAWN)][:20],
+            "closed": closed,
             "blocks": selectors.blocks_of(request.user),
             "median_wait": selectors.describe_wait(wait),
             "match_count": count,

@@ -30,9 +30,13 @@ from .policy import (
     Kind,
     Status,
 )
-from .tasks import send_reminder
+from .tasks import send_reminders
 
 logger = logging.getLogger(__name__)
+
+# Rows queued in one message: a booking's two confirmations go together, and a
+# matcher batch of hundreds is split so several workers can share the sending.
+DISPATCH_CHUNK = 50
 
 
 def _notify_now(booking: Booking, kind: str, recipients) -> list[Reminder]:
@@ -51,25 +55,34 @@ def _dispatch_on_commit(reminder_ids: list[int]) -> None:
 
 
 def _dispatch(reminder_ids: list[int]) -> None:
-    for pk in reminder_ids:
+    for start in range(0, len(reminder_ids), DISPATCH_CHUNK):
+        chunk = reminder_ids[start : start + DISPATCH_CHUNK]
         try:
-            send_reminder.delay(pk)
+            send_reminders.delay(chunk)
         except Exception:
-            # The row is committed and due: the next sweep sends it. A broker
+            # The rows are committed and due: the next sweep sends them. A broker
             # hiccup must not turn a saved booking into an error page.
-            logger.warning("Could not queue reminder %s; the sweep will send it", pk, exc_info=True)
+            logger.warning(
+                "Could not queue reminders %s; the sweep sends them", chunk, exc_info=True
+            )
+
+
+def _reminder_rows(booking: Booking, now: datetime) -> list[Reminder]:
+    """The 24 h and 1 h reminders of a live booking still ahead of `now`, unsaved."""
+    return [
+        Reminder(
+            booking=booking, recipient_id=person_id, kind=kind, due_at=booking.starts_at - offset
+        )
+        for kind, offset in REMINDER_OFFSETS.items()
+        if booking.starts_at - offset > now
+        for person_id in (booking.host_id, booking.guest_id)
+    ]
 
 
 def schedule_reminders(booking: Booking) -> None:
     """(Re)create the 24 h and 1 h reminders of a live booking."""
     cancel_pending(booking, kinds=list(REMINDER_OFFSETS))
-    now = timezone.now()
-    for kind, offset in REMINDER_OFFSETS.items():
-        due = booking.starts_at - offset
-        if due <= now:
-            continue
-        for person in (booking.host, booking.guest):
-            Reminder.objects.create(booking=booking, recipient=person, kind=kind, due_at=due)
+    Reminder.objects.bulk_create(_reminder_rows(booking, timezone.now()))
 
 
 def round_ends_at(round_: Round) -> datetime:
@@ -80,6 +93,39 @@ def round_ends_at(round_: Round) -> datetime:
     return booking.ends_at
 
 
+def _feedback_rows(booking: Booking, rounds: list[Round]) -> list[Reminder]:
+    """The feedback request, nudge and "feedback ready" rows of a booking's rounds, unsaved."""
+    rows = []
+    for round_ in rounds:
+        ends = round_ends_at(round_)
+        rows.append(
+            Reminder(
+                booking=booking,
+                recipient_id=round_.interviewer_id,
+                kind=Kind.FEEDBACK_REQUEST,
+                due_at=ends,
+            )
+        )
+        rows.append(
+            Reminder(
+                booking=booking,
+                recipient_id=round_.interviewer_id,
+                kind=Kind.FEEDBACK_NUDGE,
+                due_at=ends + FEEDBACK_NUDGE_AFTER,
+            )
+        )
+    for candidate_id in dict.fromkeys(r.candidate_id for r in rounds):
+        rows.append(
+            Reminder(
+                booking=booking,
+                recipient_id=candidate_id,
+                kind=Kind.FEEDBACK_READY,
+                due_at=booking.ends_at + REVEAL_AFTER,
+            )
+        )
+    return rows
+
+
 def schedule_feedback(booking: Booking) -> None:
     """(Re)create the feedback request, nudge and "feedback ready" rows of a booking.
 
@@ -88,25 +134,10 @@ def schedule_feedback(booking: Booking) -> None:
     latest (feedback_revealed brings that forward when both sides are in).
     """
     cancel_pending(booking, kinds=FEEDBACK_KINDS)
-    rounds = list(booking.rounds.select_related("booking", "interviewer", "candidate"))
+    rounds = list(booking.rounds.all())
     for round_ in rounds:
-        ends = round_ends_at(round_)
-        Reminder.objects.create(
-            booking=booking, recipient=round_.interviewer, kind=Kind.FEEDBACK_REQUEST, due_at=ends
-        )
-        Reminder.objects.create(
-            booking=booking,
-            recipient=round_.interviewer,
-            kind=Kind.FEEDBACK_NUDGE,
-            due_at=ends + FEEDBACK_NUDGE_AFTER,
-        )
-    for candidate in {r.candidate for r in rounds}:
-        Reminder.objects.create(
-            booking=booking,
-            recipient=candidate,
-            kind=Kind.FEEDBACK_READY,
-            due_at=booking.ends_at + REVEAL_AFTER,
-        )
+        round_.booking = booking
+    Reminder.objects.bulk_create(_feedback_rows(booking, rounds))
 
 
 def cancel_pending(booking: Booking, kinds: list[str] | None = None) -> int:
@@ -123,10 +154,35 @@ def cancel_pending_for(user) -> int:
     )
 
 
+def bookings_confirmed(bookings: list[Booking]) -> None:
+    """New bookings: a confirmation for both people now (queued after commit),
+    the 24 h and 1 h reminders, and the feedback rows of every round.
+
+    Written with one insert for all of them, so the matcher's batch of a few
+    hundred bookings costs the same few queries as one booking.
+    """
+    now = timezone.now()
+    by_id = {booking.pk: booking for booking in bookings}
+    rounds: dict[int, list[Round]] = {pk: [] for pk in by_id}
+    for round_ in Round.objects.filter(booking__in=list(by_id)).order_by("booking", "number"):
+        round_.booking = by_id[round_.booking_id]
+        rounds[round_.booking_id].append(round_)
+    confirmations = [
+        Reminder(booking=booking, recipient_id=person_id, kind=Kind.CONFIRMATION, due_at=now)
+        for booking in bookings
+        for person_id in (booking.host_id, booking.guest_id)
+    ]
+    later = []
+    for booking in bookings:
+        later += _reminder_rows(booking, now)
+        later += _feedback_rows(booking, rounds[booking.pk])
+    Reminder.objects.bulk_create(confirmations + later)
+    _dispatch_on_commit([row.pk for row in confirmations])
+
+
 def booking_confirmed(booking: Booking) -> None:
-    _notify_now(booking, Kind.CONFIRMATION, [booking.host, booking.guest])
-    schedule_reminders(booking)
-    schedule_feedback(booking)
+    """`bookings_confirmed` for one booking."""
+    bookings_confirmed([booking])
 
 
 def booking_cancelled(booking: Booking, cancelled_by) -> None:

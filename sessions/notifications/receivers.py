@@ -10,8 +10,8 @@ from sessions.scheduling import signals as scheduling_signals
 from . import outbox
 
 
-def on_booking_confirmed(sender, *, booking, **kwargs) -> None:
-    outbox.booking_confirmed(booking)
+def on_bookings_confirmed(sender, *, bookings, **kwargs) -> None:
+    outbox.bookings_confirmed(bookings)
 
 
 def on_booking_cancelled(sender, *, booking, cancelled_by, **kwargs) -> None:
@@ -60,7 +60,7 @@ def on_user_anonymising(sender, *, user, **kwargs) -> None:
 
 
 CONNECTIONS = [
-    (scheduling_signals.booking_confirmed, on_booking_confirmed),
+    (scheduling_signals.bookings_confirmed, on_bookings_confirmed),
     (scheduling_signals.booking_cancelled, on_booking_cancelled),
     (scheduling_signals.booking_rescheduled, on_booking_rescheduled),
     (scheduling_signals.reschedule_proposed, on_reschedule_proposed),

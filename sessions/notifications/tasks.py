@@ -10,12 +10,21 @@ schedule still resolve.
 from celery import shared_task
 
 from . import services
+from .policy import Status
 
 
 @shared_task(name="sessions.tasks.send_reminder")
 def send_reminder(reminder_id: int) -> str | None:
     """Send one row now (queued after the commit that created it)."""
     return services.deliver_reminder(reminder_id=reminder_id)
+
+
+@shared_task(name="sessions.tasks.send_reminders")
+def send_reminders(reminder_ids: list[int]) -> int:
+    """Send several rows now, one after another (queued after the commit that
+    created them, one message for a booking or a batch of them); returns how
+    many were sent. A row another worker or the sweep has is skipped."""
+    return sum(services.deliver_reminder(reminder_id=pk) == Status.SENT for pk in reminder_ids)
 
 
 @shared_task(name="sessions.tasks.send_due_reminders")

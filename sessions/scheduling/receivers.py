@@ -174,6 +174,14 @@ def on_booking_changed(sender, *, booking: Booking, **kwargs) -> None:
         services.refresh_holds(host=person)
 
 
+def on_bookings_confirmed(sender, *, bookings: list[Booking], **kwargs) -> None:
+    """New bookings (one, or a matcher's batch): the people among them who keep a
+    weekly schedule hold or open occurrences as on any other booking change."""
+    people = {pk for booking in bookings for pk in (booking.host_id, booking.guest_id)}
+    for host_id in services.hosts_with_schedules(people):
+        services.refresh_holds(host=host_id)
+
+
 def connect() -> None:
     """Connect once (app ready); before notifications, so the peer's notice exists
     before the leaver's own pending emails are cancelled."""
@@ -181,8 +189,10 @@ def connect() -> None:
     personal_data_requested.connect(
         on_personal_data_requested, dispatch_uid=f"{__name__}.on_personal_data_requested"
     )
+    signals.bookings_confirmed.connect(
+        on_bookings_confirmed, dispatch_uid=f"{__name__}.on_bookings_confirmed"
+    )
     for signal in (
-        signals.booking_confirmed,
         signals.booking_cancelled,
         signals.booking_rescheduled,
     ):

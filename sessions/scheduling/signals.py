@@ -4,8 +4,10 @@ write commits (or rolls back) with the change that caused it."""
 
 from django.dispatch import Signal
 
-# booking: a new confirmed Booking with its rounds.
-booking_confirmed = Signal()
+# bookings: a list of new confirmed Bookings, their rounds saved (one from a
+# person booking a slot, many from the matcher's batches). Receivers handle
+# the list at once, so a batch costs a few queries, not a few per booking.
+bookings_confirmed = Signal()
 # booking (cancelled, with cancelled_by set), cancelled_by: the user who cancelled.
 booking_cancelled = Signal()
 # booking: moved to a new time, calendar_sequence raised.

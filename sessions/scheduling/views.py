@@ -35,6 +35,7 @@ from .forms import (
     SlotFilterForm,
 )
 from .models import Booking, InterviewType, NoShowReport, RescheduleRequest, Slot
+from .paging import page_of
 from .phases import round_window
 
 SLOTS_PER_PAGE = 20
@@ -514,16 +515,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def my_interviews(request: HttpRequest) -> HttpResponse:
     """Upcoming interviews in full; past ones LIST_SHOWN at a time (?past=2 for older)."""
     user, now = request.user, timezone.now()
-    try:
-        past_page = max(1, min(int(request.GET.get("past", 1)), 1000))
-    except ValueError:
-        past_page = 1
-    offset = (past_page - 1) * LIST_SHOWN
-    # One row more than shown says whether there is more.
-    past = list(
-        selectors.past_bookings(user, now=now).select_related("no_show_report")[
-            offset : offset + LIST_SHOWN + 1
-        ]
+    past = page_of(
+        request,
+        selectors.past_bookings(user, now=now).select_related("no_show_report"),
+        param="past",
+        per_page=LIST_SHOWN,
     )
     cancelled = list(selectors.cancelled_bookings(user)[: LIST_SHOWN + 1])
     feedback_rounds = list(
@@ -549,10 +545,8 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
             "incoming": incoming,
             "feedback_rounds": feedback_rounds[:LIST_SHOWN],
             "more_feedback": len(feedback_rounds) > LIST_SHOWN,
-            "past": past[:LIST_SHOWN],
-            "past_page": past_page,
-            "older_past": past_page + 1 if len(past) > LIST_SHOWN else None,
-            "newer_past": past_page - 1 if past_page > 1 else None,
+            "past": past.rows,
+            "past_page": past,
             "cancelled": cancelled[:LIST_SHOWN],
             "more_cancelled": len(cancelled) > LIST_SHOWN,
             "open_slots": selectors.open_slots_of(user, now=now),

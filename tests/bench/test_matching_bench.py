@@ -2,10 +2,12 @@
 
 Printed against a same-run baseline: the naive first-fit pairing of the same
 pool (in line order, each request takes the first request that fits). The
-full run reads the pool from PostgreSQL, plans, and books every pairing
-through the scheduling service, one transaction a pairing, as a worker does.
+full run is a worker's: it reads the pool from PostgreSQL, plans, and books
+every pairing through the scheduling service's batch path (a transaction per
+batch of pairings). The machine is shared, so the load average is printed.
 """
 
+import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -69,17 +71,15 @@ def build_pool(seed: int = 15) -> None:
     MatchWindow.objects.bulk_create(windows, batch_size=5000)
 
 
-def report(name: str, figure: str, value: float, baseline_name: str, baseline: float) -> None:
-    print(  # noqa: T201 (the benchmark's output)
-        f"\nBENCH {name}: {figure} = {value:.2f} | baseline {baseline_name} = {baseline:.2f} "
-        f"| ratio {value / baseline:.2f}x"
-    )
+def say(line: str) -> None:
+    print(f"\nBENCH matching {line}")  # noqa: T201 (the benchmark's output)
 
 
-# Transactional, so every pairing commits and queues its emails as in a worker.
+# Transactional, so every batch commits and queues its emails as in a worker.
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(3000)
-def test_ten_thousand_open_requests_matched_by_one_worker():
+def test_ten_thousand_open_requests_matched_and_booked_by_one_worker():
+    load_at_start = os.getloadavg()
     build_pool()
     with time_machine.travel(NOW, tick=True):
         pool = matcher.load_pool(NOW)
@@ -89,30 +89,33 @@ def test_ten_thousand_open_requests_matched_by_one_worker():
         naive = rules.first_fit(pool)
         naive_s = time.perf_counter() - started
 
-        started = time.perf_counter()
-        planned = rules.match(pool)
-        plan_s = time.perf_counter() - started
-
         started, cpu = time.perf_counter(), time.process_time()
         run = matcher.run(now=NOW)
         run_s, run_cpu = time.perf_counter() - started, time.process_time() - cpu
+    load_at_end = os.getloadavg()
 
     booked = Booking.objects.count()
     assert run.booked == booked == MatchRequest.objects.filter(status="matched").count() // 2
-    assert run.planned == len(planned)
-    report("matching plan", "pairs by the rules", len(planned), "first-fit pairs", len(naive))
-    report("matching plan", "seconds to plan 10k requests", plan_s, "first-fit seconds", naive_s)
-    report(
-        "matching run",
-        f"seconds to read, plan and book 10k requests ({run.booked} bookings, "
-        f"{run.skipped} skipped)",
-        run_s,
-        "first-fit plan seconds",
-        naive_s,
+    say(f"requests: {REQUESTS}")
+    say(f"pairs made: {run.booked} (planned {run.planned}, skipped {run.skipped})")
+    say(f"first-fit pairs: {len(naive)}")
+    say(
+        f"planning s: {run.planning_seconds:.2f} (reading the pool and pairing it; "
+        f"CPU {run.planning_cpu_seconds:.2f} s)"
     )
-    print(  # noqa: T201
-        f"\nBENCH matching run: {run.booked} bookings in {run_s:.1f} s = "
-        f"{1000 * run_s / max(run.booked, 1):.1f} ms a booking; plan {plan_s:.1f} s; "
-        f"worker CPU {run_cpu:.1f} s (wall time includes PostgreSQL and a shared machine)"
+    each_ms = 1000 * run.booking_seconds / max(booked, 1)
+    say(
+        f"booking s: {run.booking_seconds:.2f} ({each_ms:.2f} ms a booking; "
+        f"CPU {run.booking_cpu_seconds:.2f} s)"
     )
-    assert len(planned) >= len(naive)
+    say(f"total s: {run_s:.2f} (worker CPU {run_cpu:.2f} s)")
+    say(f"ratio vs first-fit time: {run_s / naive_s:.1f}x (first-fit pairing {naive_s:.2f} s)")
+    say(
+        "load average at start: {:.2f} {:.2f} {:.2f}; at end: {:.2f} {:.2f} {:.2f}".format(
+            *load_at_start, *load_at_end
+        )
+    )
+    # The wall clock depends on the machine's load (printed above), so the
+    # 10-second target is reported, not asserted; the pairs made are asserted.
+    say(f"target under 10 s: {'met' if run_s < 10 else 'NOT met'}")
+    assert run.booked >= len(naive)

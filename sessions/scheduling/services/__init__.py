@@ -8,8 +8,9 @@ IMMEDIATE transactions serialise writers.
 
 Callers use this package (`from sessions.scheduling import services`); the
 modules inside split it by workflow: rules (limits and errors), publishing,
-booking, changes (cancel, reschedule, no-shows, completion) and rounds (what
-the room page records). A workflow announces what happened through
+booking (batch_booking books many new slots at once, for the matcher),
+changes (cancel, reschedule, no-shows, completion) and rounds (what the room
+page records). A workflow announces what happened through
 `sessions.scheduling.signals`; notifications listen there.
 """
 
@@ -18,9 +19,11 @@ from django.core.exceptions import ValidationError
 from .availability import (
     MaterialiseReport,
     booking_refusal,
+    hosts_with_schedules,
     materialise_schedule,
     refresh_holds,
 )
+from .batch_booking import book_new_slots
 from .booking import (
     QuestionWish,
     book_slot,
@@ -86,6 +89,7 @@ from .schedules import (
 __all__ = [
     "MaterialiseReport",
     "booking_refusal",
+    "hosts_with_schedules",
     "materialise_all",
     "materialise_schedule",
     "refresh_holds",
@@ -126,6 +130,7 @@ __all__ = [
     "TimeConflict",
     "ValidationError",
     "accept_reschedule",
+    "book_new_slots",
     "book_slot",
     "cancel_booking",
     "cancellation_would_be_late",

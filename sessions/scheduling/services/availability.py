@@ -313,6 +313,15 @@ def booking_refusal(*, slot: Slot, now: datetime) -> str | None:
     return None
 
 
+def hosts_with_schedules(user_ids) -> list[int]:
+    """Which of these users (ids) keep a weekly schedule that is not withdrawn; one query."""
+    return list(
+        AvailabilitySchedule.objects.filter(
+            host_id__in=user_ids, withdrawn_at__isnull=True
+        ).values_list("host_id", flat=True)
+    )
+
+
 def refresh_holds(*, host, now: datetime | None = None) -> int:
     """Hold the host's open occurrences the rules refuse now, and open the held
     ones they allow again; returns how many changed.
@@ -344,7 +353,7 @@ def _holds_and_releases(*, host, now: datetime) -> tuple[list[int], list[int]]:
     )
     if not rows:
         return [], []
-    zone = host.profile.zone
+    zone = schedule.host.profile.zone
     before, after = schedule.buffer_before, schedule.buffer_after
     busy = list(
         # A day wider on each side: the cap counts the whole local day of each occurrence.

@@ -1,7 +1,6 @@
 """Booking a slot: lock, check, insert; the database constraints have the last word."""
 
 import logging
-import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,9 +17,8 @@ from sessions.scheduling.selectors import clashes
 from sessions.timeutils import format_local
 
 from .availability import booking_refusal, refresh_holds
-from .questions import match_topic, questions_seen_by
+from .questions import QuestionPicker
 from .rules import (
-    LEVEL_ORDER,
     SLOT_TAKEN,
     BookingSuspended,
     ScheduleRulesRefused,
@@ -44,7 +42,7 @@ def new_meeting_url() -> str:
 DEADLOCK_DETECTED = "40P01"
 
 
-def _lost_a_race(exc: Exception) -> bool:
+def lost_a_race(exc: Exception) -> bool:
     if isinstance(exc, IntegrityError):
         return True
     return getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
@@ -104,35 +102,11 @@ def pick_questions(
     when their profile asks not to repeat questions. Never the same question
     twice in a booking.
     """
-    pool = list(Question.objects.filter(interview_type=interview_type, active=True))
-    wanted = LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 1
     wishes = list(wishes or [])
     wishes += [None] * (len(candidates) - len(wishes))
-    used: set[int] = set()
-    picked: list[Question | None] = []
-    for candidate, wish in zip(candidates, wishes, strict=True):
-        if wish and wish.question:
-            used.add(wish.question.pk)
-            picked.append(wish.question)
-            continue
-        seen = questions_seen_by(candidate)
-        avoid = Profile.objects.filter(user=candidate, avoid_seen_questions=True).exists()
-        options = [q for q in pool if q.pk not in used and not (avoid and q.pk in seen)]
-        if wish and wish.topic:
-            choice = match_topic(wish.topic, options)
-        else:
-            options.sort(
-                key=lambda q: (
-                    abs(LEVEL_ORDER.index(q.level) - wanted) if q.level in LEVEL_ORDER else 9,
-                    q.pk in seen,
-                    random.random(),
-                )
-            )
-            choice = options[0] if options else None
-        if choice is not None:
-            used.add(choice.pk)
-        picked.append(choice)
-    return picked
+    return QuestionPicker([c.pk for c in candidates]).pick(
+        interview_type=interview_type, level=level, candidates=candidates, wishes=wishes
+    )
 
 
 def guest_may_choose(slot: Slot) -> bool:
@@ -144,9 +118,14 @@ def guest_may_choose(slot: Slot) -> bool:
     return slot.host_role == HostRole.SWAP or not (slot.question_id or slot.topic.strip())
 
 
-def _create_rounds(
-    booking: Booking, *, level: str, guest_wish: QuestionWish | None = None
+def new_rounds(
+    booking: Booking,
+    *,
+    level: str,
+    picker: QuestionPicker,
+    guest_wish: QuestionWish | None = None,
 ) -> list[Round]:
+    """The unsaved rounds of a new booking, with their questions (see `pick_questions`)."""
     host, guest = booking.host, booking.guest
     slot = booking.slot
     slot_wish = QuestionWish(question=slot.question, topic=slot.topic.strip())
@@ -160,14 +139,14 @@ def _create_rounds(
     else:
         pairs = [(host, guest)]
         wishes = [slot_wish or guest_wish]
-    questions = pick_questions(
+    questions = picker.pick(
         interview_type=booking.interview_type,
         level=level,
         candidates=[candidate for _, candidate in pairs],
         wishes=wishes,
     )
     return [
-        Round.objects.create(
+        Round(
             booking=booking,
             number=number,
             interviewer=interviewer,
@@ -207,6 +186,55 @@ def not_open_message(slot: Slot) -> str:
     return "This slot was withdrawn."
 
 
+def check_slot(slot: Slot, guest, *, now: datetime, wish: QuestionWish | None = None) -> None:
+    """The slot's side of booking it for `guest`: not their own, what they wish
+    for allowed, still open, not started. Raises the SchedulingError to show."""
+    if slot.host_id == guest.pk:
+        raise SchedulingError("This is your own slot; someone else has to book it.")
+    _check_wish(slot, wish)
+    if slot.status != Slot.Status.OPEN:
+        raise SlotTaken(not_open_message(slot))
+    if slot.starts_at <= now:
+        raise SchedulingError("This slot has already started. Pick a later one.")
+
+
+def check_people(
+    *, profile: Profile, guest_clash: BookingParticipant | None, host_busy: bool, now: datetime
+) -> None:
+    """The people's side, read after their rows are locked: the guest (whose
+    `profile` this is) is not suspended and has no live booking overlapping
+    the slot (`guest_clash`, the earliest such row, or None), and the host
+    has none either. Raises the SchedulingError to show."""
+    if profile.is_booking_suspended(now):
+        raise BookingSuspended(_suspension_message(profile))
+    if guest_clash is not None:
+        raise TimeConflict(_clash_message("You are", guest_clash, profile.zone))
+    if host_busy:
+        raise SlotTaken(SLOT_TAKEN)
+
+
+def new_booking(slot: Slot, guest, *, now: datetime) -> tuple[Booking, list[BookingParticipant]]:
+    """The unsaved confirmed booking of `slot` by `guest`, and its two participant rows."""
+    booking = Booking(
+        slot=slot,
+        host=slot.host,
+        guest=guest,
+        interview_type=slot.interview_type,
+        host_role=slot.host_role,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        meeting_url=new_meeting_url(),
+        created_at=now,
+    )
+    participants = [
+        BookingParticipant(
+            booking=booking, user=person, starts_at=slot.starts_at, ends_at=slot.ends_at
+        )
+        for person in (slot.host, guest)
+    ]
+    return booking, participants
+
+
 def book_slot(
     *,
     slot: Slot,
@@ -222,7 +250,8 @@ def book_slot(
 
     The slot row is locked first, so concurrent bookers of one slot queue up
     and every one after the first finds it booked. Bookers of different slots
-    that overlap in time are stopped by the exclusion constraint.
+    that overlap in time are stopped by the exclusion constraint. Announces
+    `bookings_confirmed` with the one booking.
     """
     now = now or timezone.now()
     try:
@@ -241,64 +270,42 @@ def _book(*, slot: Slot, guest, now: datetime, question: Question | None, topic:
         slot = (
             Slot.objects.select_for_update(of=("self",)).select_related("question").get(pk=slot.pk)
         )
-        if slot.host_id == guest.pk:
-            raise SchedulingError("This is your own slot; someone else has to book it.")
         guest_wish = QuestionWish(question=question, topic=(topic or "").strip()[:200])
-        _check_wish(slot, guest_wish)
-        if slot.status != Slot.Status.OPEN:
-            raise SlotTaken(not_open_message(slot))
-        if slot.starts_at <= now:
-            raise SchedulingError("This slot has already started. Pick a later one.")
+        check_slot(slot, guest, now=now, wish=guest_wish)
         _lock_people(slot.host, guest)
         profile = Profile.objects.get(user=guest)
-        if profile.is_booking_suspended(now):
-            raise BookingSuspended(_suspension_message(profile))
+        check_people(
+            profile=profile,
+            guest_clash=clashes(user=guest, starts_at=slot.starts_at, ends_at=slot.ends_at).first(),
+            host_busy=clashes(
+                user=slot.host, starts_at=slot.starts_at, ends_at=slot.ends_at
+            ).exists(),
+            now=now,
+        )
         # An occurrence of a weekly schedule also follows its rules (notice, buffers, cap).
         refusal = booking_refusal(slot=slot, now=now)
         if refusal:
             raise ScheduleRulesRefused(refusal)
-        zone = profile.zone
-        mine = clashes(user=guest, starts_at=slot.starts_at, ends_at=slot.ends_at).first()
-        if mine:
-            raise TimeConflict(_clash_message("You are", mine, zone))
-        if clashes(user=slot.host, starts_at=slot.starts_at, ends_at=slot.ends_at).exists():
-            raise SlotTaken(SLOT_TAKEN)
+        booking, participants = new_booking(slot, guest, now=now)
         try:
             with transaction.atomic():
-                booking = Booking.objects.create(
-                    slot=slot,
-                    host=slot.host,
-                    guest=guest,
-                    interview_type=slot.interview_type,
-                    host_role=slot.host_role,
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    meeting_url=new_meeting_url(),
-                    created_at=now,
-                )
-                BookingParticipant.objects.bulk_create(
-                    [
-                        BookingParticipant(
-                            booking=booking,
-                            user=person,
-                            starts_at=slot.starts_at,
-                            ends_at=slot.ends_at,
-                        )
-                        for person in (slot.host, guest)
-                    ]
-                )
+                booking.save()
+                BookingParticipant.objects.bulk_create(participants)
         except (IntegrityError, OperationalError) as exc:
-            if not _lost_a_race(exc):
+            if not lost_a_race(exc):
                 raise
             # Someone committed an overlapping booking between our checks and
             # our insert. Say whose calendar filled up.
             logger.info("Booking of slot %s by user %s refused by the database", slot.pk, guest.pk)
             mine = clashes(user=guest, starts_at=slot.starts_at, ends_at=slot.ends_at).first()
             if mine:
-                raise TimeConflict(_clash_message("You are", mine, zone)) from None
+                raise TimeConflict(_clash_message("You are", mine, profile.zone)) from None
             raise SlotTaken(SLOT_TAKEN) from None
-        _create_rounds(booking, level=slot.level, guest_wish=guest_wish or None)
+        picker = QuestionPicker([slot.host_id, guest.pk])
+        Round.objects.bulk_create(
+            new_rounds(booking, level=slot.level, picker=picker, guest_wish=guest_wish or None)
+        )
         slot.status = Slot.Status.BOOKED
         slot.save(update_fields=["status"])
-        signals.booking_confirmed.send(sender=Booking, booking=booking)
+        signals.bookings_confirmed.send(sender=Booking, bookings=[booking])
     return booking

@@ -12,7 +12,7 @@ from sessions.scheduling import signals
 from sessions.scheduling.models import Booking, RescheduleRequest, Slot
 from sessions.scheduling.selectors import clashes
 
-from .booking import _clash_message, _lock_people, _lost_a_race
+from .booking import _clash_message, _lock_people, lost_a_race
 from .rules import (
     LATE_CANCELLATION,
     MIN_NOTICE,
@@ -190,7 +190,7 @@ def accept_reschedule(*, request: RescheduleRequest, by, now: datetime | None = 
             with transaction.atomic():
                 booking.participants.update(starts_at=request.starts_at, ends_at=request.ends_at)
         except (IntegrityError, OperationalError) as exc:
-            if not _lost_a_race(exc):
+            if not lost_a_race(exc):
                 raise
             raise TimeConflict(
                 "One of you was just booked at an overlapping time. Propose another time."

@@ -1,13 +1,15 @@
 """Which question a round gets: matching a topic to the bank, what a candidate
 has already been asked, and the interviewer's own pick before the round starts."""
 
+import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Profile
 from sessions.scheduling.models import Booking, Question, Round
 from sessions.scheduling.phases import round_window
 
@@ -54,11 +56,89 @@ def match_topic(topic: str, questions: Iterable[Question]) -> Question | None:
 
 def questions_seen_by(candidate) -> set[int]:
     """Ids of the bank questions `candidate` was given in any booking not cancelled."""
-    return set(
-        Round.objects.filter(candidate=candidate, question__isnull=False)
+    return questions_seen_by_each([candidate.pk]).get(candidate.pk, set())
+
+
+def questions_seen_by_each(candidate_ids: Iterable[int]) -> dict[int, set[int]]:
+    """`questions_seen_by` for many people in one query: user id -> question ids
+    (people who were never asked a bank question are left out)."""
+    seen: dict[int, set[int]] = {}
+    for candidate_id, question_id in (
+        Round.objects.filter(candidate__in=list(candidate_ids), question__isnull=False)
         .exclude(booking__status=Booking.Status.CANCELLED)
-        .values_list("question_id", flat=True)
-    )
+        .order_by()
+        .values_list("candidate_id", "question_id")
+    ):
+        seen.setdefault(candidate_id, set()).add(question_id)
+    return seen
+
+
+class QuestionPicker:
+    """Chooses the questions of new rounds, for one booking or many, with a few queries.
+
+    The bank (per interview type), what each candidate was asked before and
+    who asked not to repeat questions are read once, for every person named
+    when it is made; each pick then counts as asked, so a person in several
+    new bookings is treated exactly as if the bookings were made one by one.
+    """
+
+    def __init__(self, people: Iterable[int]):
+        ids = set(people)
+        self._banks: dict[str, list[Question]] = {}
+        self._seen = questions_seen_by_each(ids)
+        self._avoid = set(
+            Profile.objects.filter(user__in=ids, avoid_seen_questions=True).values_list(
+                "user_id", flat=True
+            )
+        )
+
+    def _bank(self, interview_type: str) -> list[Question]:
+        if interview_type not in self._banks:
+            self._banks[interview_type] = list(
+                Question.objects.filter(interview_type=interview_type, active=True)
+            )
+        return self._banks[interview_type]
+
+    def pick(
+        self, *, interview_type: str, level: str, candidates: Sequence, wishes: Sequence
+    ) -> list[Question | None]:
+        """One question per round, in the order of `candidates` (see `pick_questions`).
+
+        `wishes` holds one QuestionWish or None per candidate.
+        """
+        wanted = LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 1
+        used: set[int] = set()
+        picked: list[Question | None] = []
+        for candidate, wish in zip(candidates, wishes, strict=True):
+            if wish and wish.question:
+                used.add(wish.question.pk)
+                picked.append(wish.question)
+                continue
+            seen = self._seen.get(candidate.pk, set())
+            avoid = candidate.pk in self._avoid
+            options = [
+                q
+                for q in self._bank(interview_type)
+                if q.pk not in used and not (avoid and q.pk in seen)
+            ]
+            if wish and wish.topic:
+                choice = match_topic(wish.topic, options)
+            else:
+                options.sort(
+                    key=lambda q: (
+                        abs(LEVEL_ORDER.index(q.level) - wanted) if q.level in LEVEL_ORDER else 9,
+                        q.pk in seen,
+                        random.random(),
+                    )
+                )
+                choice = options[0] if options else None
+            if choice is not None:
+                used.add(choice.pk)
+            picked.append(choice)
+        for candidate, choice in zip(candidates, picked, strict=True):
+            if choice is not None:
+                self._seen.setdefault(candidate.pk, set()).add(choice.pk)
+        return picked
 
 
 def question_choices(round: Round) -> list[tuple[Question, bool]]:

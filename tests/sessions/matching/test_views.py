@@ -249,3 +249,30 @@ class TestDashboard:
         client.force_login(UserFactory())
         page = client.get(reverse("sessions:dashboard")).content.decode()
         assert "Your median time to a match</dt><dd>no matches yet" in page
+
+
+def test_expired_and_withdrawn_requests_come_twenty_at_a_time_newest_first(client, ada):
+    window = [(datetime(2026, 3, 6, 18), datetime(2026, 3, 6, 21))]
+    ask(ada, windows=window)  # still waiting: shown in full, never paged
+    closed = []
+    for minutes in range(23):
+        request = ask(ada, windows=window)
+        MatchRequest.objects.filter(pk=request.pk).update(
+            status="withdrawn", closed_at=NOW, created_at=NOW - timedelta(minutes=minutes)
+        )
+        closed.append(request.pk)
+    client.force_login(ada)
+
+    pages = [client.get(REQUESTS + f"?closed={n}") for n in (1, 2, 3)]
+
+    assert [[r.pk for r in page.context["closed"].rows] for page in pages] == [
+        closed[:20],
+        closed[20:],
+        [],
+    ]
+    assert all(len(page.context["waiting"]) == 1 for page in pages)
+    first, second, third = (page.content.decode() for page in pages)
+    assert 'href="?closed=2#closed-title"' in first and "Newer" not in first
+    assert 'href="?closed=1#closed-title"' in second and "Older</a>" not in second
+    assert "No older requests." in third
+    assert [r.pk for r in client.get(REQUESTS + "?closed=x").context["closed"].rows] == closed[:20]

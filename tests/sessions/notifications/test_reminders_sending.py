@@ -10,6 +10,7 @@ from django.db import connection
 
 from sessions.models import Booking, Reminder, Slot
 from sessions.notifications import services as notifications
+from sessions.notifications.tasks import send_reminders
 from sessions.scheduling.services import (
     accept_reschedule,
     book_slot,
@@ -275,3 +276,17 @@ def test_an_unreachable_mail_server_is_retried_with_backoff_then_given_up(bookin
             assert (status, row.status) == (Status.FAILED, Status.FAILED)
     assert delays == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16)]
     assert not notifications.claim_reminder(reminder_id=row.pk, now=moment + timedelta(days=1))
+
+
+def test_one_queued_message_sends_each_of_its_rows_unless_someone_has_it(booking):
+    host_row, guest_row = (
+        Reminder.objects.get(kind=Kind.CONFIRMATION, recipient=person)
+        for person in (booking.host, booking.guest)
+    )
+    with time_machine.travel(BOOKED_AT + timedelta(seconds=5), tick=False):
+        # Another worker (or the sweep) took the host's row first.
+        assert notifications.claim_reminder(reminder_id=host_row.pk, now=BOOKED_AT)
+        assert send_reminders([host_row.pk, guest_row.pk]) == 1
+    assert [m.to for m in mail.outbox] == [["guest@example.com"]]
+    guest_row.refresh_from_db()
+    assert guest_row.status == Status.SENT

@@ -1,0 +1,381 @@
+"""Finding and ranking pairs: the hard rules (who fits whom, at what time), the
+search for candidate pairs, the sort key that says which pair comes first,
+and the greedy pass that takes them in that order. ``rules`` explains each
+rule in words; ``augmenting`` adds the step that moves a partner."""
+
+from __future__ import annotations
+
+import heapq
+from bisect import insort
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .pool import (
+    GRID_MINUTES,
+    INTERVIEWS,
+    IS_INTERVIEWED,
+    LEAD_TIME,
+    LEVELS,
+    SWAP,
+    Pairing,
+    Pool,
+    Request,
+    _as_datetime,
+    _minute_ceil,
+    _minute_floor,
+    _to_grid,
+)
+
+_CANDIDATE, _INTERVIEWER, _SWAP = 1, 2, 4
+_ROLE_BIT = {"candidate": _CANDIDATE, "interviewer": _INTERVIEWER, "swap": _SWAP}
+_ALL_ROLES = _CANDIDATE | _INTERVIEWER | _SWAP
+
+
+# --- Fitting two requests -------------------------------------------------------------
+
+
+def _role_fit(a: int, b: int) -> bool:
+    return bool(
+        (a & _INTERVIEWER and b & _CANDIDATE)
+        or (a & _CANDIDATE and b & _INTERVIEWER)
+        or (a & _SWAP and b & _SWAP)
+    )
+
+
+_ROLE_FIT = [[_role_fit(a, b) for b in range(8)] for a in range(8)]
+# For each (level index, role bits): the (level index, role bits) that can fit it.
+_FITTING_CLASSES = [
+    [
+        [
+            (other_level, other_roles)
+            for other_level in range(len(LEVELS))
+            for other_roles in range(8)
+            if abs(level - other_level) <= 1 and _ROLE_FIT[roles][other_roles]
+        ]
+        for roles in range(8)
+    ]
+    for level in range(len(LEVELS))
+]
+_HOST_ROLES = (INTERVIEWS, IS_INTERVIEWED, SWAP)
+_START_BITS = _RANK_BITS = _DEGREE_BITS = 24
+_CAP = (1 << 24) - 1
+
+
+@dataclass(slots=True)
+class _Entry:
+    request: Request
+    index: int
+    person: int
+    kind: tuple[str, int]
+    minutes: int
+    role: int
+    roles: int
+    level: int
+    target: int
+    windows: list[tuple[int, int]]
+    queued: float
+    rematch: bool
+    no_show: bool
+    rank: int = 0
+    degree: int = 0
+    # roles, role, level and target in one number: what _arrangements reads.
+    shape: int = 0
+
+
+def _arrangements(a: _Entry, b: _Entry) -> list[tuple[int, int, int, int]]:
+    """Each way a and b can share a booking: (code into _HOST_ROLES for a, roles
+    not as first asked, interviewers below their candidate's target, rounds)."""
+    out = []
+    if a.roles & _INTERVIEWER and b.roles & _CANDIDATE:
+        miss = (a.role != _INTERVIEWER) + (b.role != _CANDIDATE)
+        out.append((0, miss, int(a.level < b.target), 1))
+    if a.roles & _CANDIDATE and b.roles & _INTERVIEWER:
+        miss = (a.role != _CANDIDATE) + (b.role != _INTERVIEWER)
+        out.append((1, miss, int(b.level < a.target), 1))
+    if a.roles & _SWAP and b.roles & _SWAP:
+        miss = (a.role != _SWAP) + (b.role != _SWAP)
+        out.append((2, miss, int(a.level < b.target) + int(b.level < a.target), 2))
+    return out
+
+
+# The arrangements of two entries by their shapes, filled as the run meets them.
+_ARRANGEMENTS: dict[int, list[tuple[int, int, int, int]]] = {}
+
+
+def _first_key(entry: tuple) -> int:
+    return entry[0][0]
+
+
+def _free_start(lo: int, hi: int, length: int, busy_a: list, busy_b: list) -> int | None:
+    """The first quarter-hour start t in [lo, hi - length] with [t, t + length)
+    clear of both busy lists (sorted (start, end) minute pairs), or None."""
+    t = _to_grid(lo)
+    moved = True
+    while moved:
+        if t + length > hi:
+            return None
+        moved = False
+        for busy in (busy_a, busy_b):
+            for start, end in busy:
+                if start >= t + length:
+                    break
+                if end > t:
+                    t = _to_grid(end)
+                    moved = True
+                    if t + length > hi:
+                        return None
+    return t
+
+
+def _common_start(a: _Entry, b: _Entry, length: int, busy_a: list, busy_b: list) -> int | None:
+    best = None
+    free = not busy_a and not busy_b
+    for a_lo, a_hi in a.windows:
+        if best is not None and a_lo >= best:
+            break
+        for b_lo, b_hi in b.windows:
+            if b_lo >= a_hi:
+                break
+            lo = a_lo if a_lo > b_lo else b_lo
+            hi = a_hi if a_hi < b_hi else b_hi
+            if hi - lo < length or (best is not None and lo >= best):
+                continue
+            if free:
+                t = -(-lo // GRID_MINUTES) * GRID_MINUTES
+                if t + length > hi:
+                    continue
+            else:
+                t = _free_start(lo, hi, length, busy_a, busy_b)
+                if t is None:
+                    continue
+            if best is None or t < best:
+                best = t
+    return best
+
+
+@dataclass(slots=True)
+class _Made:
+    key: int
+    a: int
+    b: int
+    code: int
+    start: int
+    length: int
+
+
+class _Run:
+    """One pass of the rules over a pool."""
+
+    def __init__(self, pool: Pool):
+        self.pool = pool
+        self.first = _to_grid(_minute_ceil(pool.now + LEAD_TIME))
+        self.blocked = {frozenset(p) for p in pool.blocked}
+        self.met = {frozenset(p) for p in pool.met}
+        self.busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for person, spans in pool.busy.items():
+            self.busy[person] = sorted((_minute_floor(s), _minute_ceil(e)) for s, e in spans)
+        self.version: dict[int, int] = defaultdict(int)
+        self.entries: list[_Entry] = []
+        for request in sorted(pool.requests, key=lambda r: r.id):
+            entry = self._entry(request, len(self.entries))
+            if entry is not None:
+                self.entries.append(entry)
+        line = sorted(self.entries, key=lambda e: (not e.rematch, e.queued, e.index))
+        for rank, entry in enumerate(line):
+            entry.rank = rank
+        self.partner = [-1] * len(self.entries)
+        self.made: dict[int, _Made] = {}
+
+    def _entry(self, r: Request, index: int) -> _Entry | None:
+        if r.role not in _ROLE_BIT or r.level not in LEVELS or r.target_level not in LEVELS:
+            return None
+        windows = []
+        for start, end in sorted(r.windows):
+            lo, hi = max(_minute_ceil(start), self.first), _minute_floor(end)
+            if hi - _to_grid(lo) >= r.minutes:
+                windows.append((lo, hi))
+        if not windows:
+            return None
+        queued = r.rematch_since or r.queued_at
+        return _Entry(
+            request=r,
+            index=index,
+            person=r.person,
+            kind=(r.interview_type, r.minutes),
+            minutes=r.minutes,
+            role=_ROLE_BIT[r.role],
+            roles=_ALL_ROLES if r.either else _ROLE_BIT[r.role],
+            level=LEVELS.index(r.level),
+            target=LEVELS.index(r.target_level),
+            windows=windows,
+            queued=queued.timestamp(),
+            rematch=r.rematch_since is not None,
+            no_show=self.pool.no_shows.get(r.person, 0) > 0,
+            shape=(
+                (_ALL_ROLES if r.either else _ROLE_BIT[r.role])
+                | _ROLE_BIT[r.role] << 3
+                | LEVELS.index(r.level) << 6
+                | LEVELS.index(r.target_level) << 8
+            ),
+        )
+
+    def fits(self, a: _Entry, b: _Entry) -> bool:
+        """The hard rules other than time: people, type, length, levels, roles, blocks."""
+        return (
+            a.person != b.person
+            and a.kind == b.kind
+            and -1 <= a.level - b.level <= 1
+            and _ROLE_FIT[a.roles][b.roles]
+            and not (self.blocked and frozenset((a.person, b.person)) in self.blocked)
+        )
+
+    def candidate_pairs(self) -> list[tuple[int, int]]:
+        """Pairs that fit and whose windows overlap by at least one round, found
+        by a sweep over time; each as (earlier in line, later in line).
+
+        The sweep keeps the open windows apart by level and roles, so a window
+        is compared only with those whose level and roles can fit it."""
+        groups: dict[tuple[str, int], list[tuple[int, int, _Entry]]] = defaultdict(list)
+        for e in self.entries:
+            for lo, hi in e.windows:
+                groups[e.kind].append((lo, hi, e))
+        size = len(self.entries)
+        seen: set[int] = set()
+        pairs: list[tuple[int, int]] = []
+        fits = self.fits
+        for (_, minutes), spans in groups.items():
+            spans.sort(key=lambda s: (s[0], s[1], s[2].index))
+            active: dict[tuple[int, int], list[tuple[int, int, _Entry]]] = defaultdict(list)
+            for lo, hi, e in spans:
+                need = lo + minutes
+                for group in _FITTING_CLASSES[e.level][e.roles]:
+                    listed = active.get(group)
+                    if not listed:
+                        continue
+                    listed[:] = [s for s in listed if s[1] >= need]
+                    for _, other_hi, other in listed:
+                        if other_hi < need or hi < need:
+                            continue
+                        a, b = (e, other) if e.rank < other.rank else (other, e)
+                        code = a.index * size + b.index
+                        if code in seen:
+                            continue
+                        seen.add(code)
+                        if fits(a, b):
+                            pairs.append((a.index, b.index))
+                active[(e.level, e.roles)].append((lo, hi, e))
+        pairs.sort()
+        return pairs
+
+    def key(self, a: _Entry, b: _Entry) -> tuple[int, int, int, int] | None:
+        """(sort key, arrangement code, start, length) of the pair's best
+        arrangement now, or None when no time works; ``a`` is earlier in line."""
+        busy_a, busy_b = self.busy[a.person], self.busy[b.person]
+        tier = (
+            int(frozenset((a.person, b.person)) in self.met) * 3 + a.no_show + b.no_show
+        ) * 2 + (not (a.rematch or b.rematch))
+        tail = (min(a.degree + b.degree, _CAP) << (2 * _RANK_BITS) | a.rank << _RANK_BITS) | b.rank
+        shapes = a.shape << 10 | b.shape
+        arrangements = _ARRANGEMENTS.get(shapes)
+        if arrangements is None:
+            arrangements = _ARRANGEMENTS[shapes] = _arrangements(a, b)
+        found = None
+        for code, role_miss, level_miss, rounds in arrangements:
+            length = a.minutes * rounds
+            start = _common_start(a, b, length, busy_a, busy_b)
+            if start is None:
+                continue
+            offset = start - self.first
+            head = (tier * 9 + role_miss * 3 + level_miss) << _START_BITS | (
+                offset if offset < _CAP else _CAP
+            )
+            key = ((head << (_DEGREE_BITS + 2 * _RANK_BITS) | tail) << 2) | code
+            if found is None or key < found[0]:
+                found = (key, code, start, length)
+        return found
+
+    def take(self, a: _Entry, b: _Entry, found: tuple[int, int, int, int]) -> None:
+        key, code, start, length = found
+        for person in (a.person, b.person):
+            insort(self.busy[person], (start, start + length))
+            self.version[person] += 1
+        self.partner[a.index], self.partner[b.index] = b.index, a.index
+        self.made[a.index] = self.made[b.index] = _Made(key, a.index, b.index, code, start, length)
+
+    def release(self, made: _Made) -> None:
+        a, b = self.entries[made.a], self.entries[made.b]
+        for person in (a.person, b.person):
+            self.busy[person].remove((made.start, made.start + made.length))
+            self.version[person] += 1
+        self.partner[a.index] = self.partner[b.index] = -1
+        del self.made[a.index], self.made[b.index]
+
+    def greedy(self, pairs: list[tuple[int, int]]) -> None:
+        """Take the pairs in key order, each when both are free and a time still works."""
+        entries, partner, version = self.entries, self.partner, self.version
+        queue = []
+        for i, j in pairs:
+            if partner[i] == -1 and partner[j] == -1:
+                a, b = entries[i], entries[j]
+                found = self.key(a, b)
+                if found is not None:
+                    queue.append((found, i, j, version[a.person], version[b.person]))
+        # Keys are unique (they end in both places in line), so sorting by the
+        # key alone gives the order of the whole entries, with quick comparisons.
+        queue.sort(key=_first_key)
+        later: list = []
+        at = 0
+        while at < len(queue) or later:
+            if later and (at >= len(queue) or later[0] < queue[at]):
+                found, i, j, va, vb = heapq.heappop(later)
+            else:
+                found, i, j, va, vb = queue[at]
+                at += 1
+            if partner[i] != -1 or partner[j] != -1:
+                continue
+            a, b = entries[i], entries[j]
+            if (va, vb) != (version[a.person], version[b.person]):
+                # A time of one of them was taken since: recompute. Within one
+                # greedy pass times are only added, so a key only gets worse
+                # and putting it back keeps the order.
+                again = self.key(a, b)
+                if again is not None:
+                    heapq.heappush(later, (again, i, j, version[a.person], version[b.person]))
+                continue
+            self.take(a, b, found)
+
+    def pairing(self, made: _Made) -> Pairing:
+        a, b = self.entries[made.a], self.entries[made.b]
+        ra, rb = a.request, b.request
+        host_role = _HOST_ROLES[made.code]
+        if host_role == INTERVIEWS:
+            level = rb.target_level
+        elif host_role == IS_INTERVIEWED:
+            level = ra.target_level
+        else:
+            level = max(ra.target_level, rb.target_level, key=LEVELS.index)
+        return Pairing(
+            first=ra.id,
+            second=rb.id,
+            host_role=host_role,
+            level=level,
+            starts_at=_as_datetime(made.start),
+            ends_at=_as_datetime(made.start + made.length),
+            met_recently=frozenset((a.person, b.person)) in self.met,
+        )
+
+    def result(self) -> list[Pairing]:
+        made = {id(m): m for m in self.made.values()}.values()
+        return [self.pairing(m) for m in sorted(made, key=lambda m: m.key)]
+
+
+def _neighbours(run: _Run, pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """Each request's fitting requests, in line order."""
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for i, j in pairs:
+        neighbours[i].append(j)
+        neighbours[j].append(i)
+    rank = [e.rank for e in run.entries]
+    for listed in neighbours.values():
+        listed.sort(key=rank.__getitem__)
+    return neighbours

@@ -2,7 +2,7 @@
 date overrides one per line, what the occurrences offer and the booking rules."""
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from .availability_models import WEEKDAY_NAMES, AvailabilitySchedule
 from .forms import QuestionWishMixin
 from .models import HostRole, InterviewType
 from .services import ROUND_MINUTES
+from .services.rules import booking_window_days
 from .services.schedules import MAX_DAILY_CAP, MAX_HORIZON_WEEKS
 
 WEEKDAY_FIELDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -171,7 +172,10 @@ class AvailabilityForm(QuestionWishMixin, forms.Form):
         return overrides
 
     @classmethod
-    def initial_from(cls, schedule: AvailabilitySchedule | None, *, profile) -> dict:
+    def initial_from(cls, schedule: AvailabilitySchedule | None, *, profile, now: datetime) -> dict:
+        """The form as the saved schedule fills it. Overrides of days before the
+        booking window are left out: saving them again would be refused, and they
+        no longer change anything (the next save drops them)."""
         if schedule is None:
             return {
                 "interview_type": InterviewType.SYSTEM_DESIGN,
@@ -185,7 +189,10 @@ class AvailabilityForm(QuestionWishMixin, forms.Form):
             }
         weekly = list(schedule.weekly_hours.all())
         by_day: dict[date, list] = {}
+        first_day, _ = booking_window_days(now)
         for row in schedule.overrides.all():
+            if row.day < first_day:
+                continue
             by_day.setdefault(row.day, [])
             if row.starts is not None:
                 by_day[row.day].append((row.starts, row.ends))

@@ -56,7 +56,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     )
     form = AvailabilityForm(
         request.POST if request.method == "POST" else None,
-        initial=AvailabilityForm.initial_from(schedule, profile=profile),
+        initial=AvailabilityForm.initial_from(schedule, profile=profile, now=now),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

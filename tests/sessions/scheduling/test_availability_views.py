@@ -173,3 +173,24 @@ def test_nobody_else_can_withdraw_or_restore_a_schedule_or_slot(client, host):
     assert client.get(reverse("sessions:withdraw_slot", args=[slot.pk])).status_code == 404
     schedule.refresh_from_db()
     assert schedule.is_active
+
+
+def _as_shown(response) -> dict:
+    """The form's fields as the page pre-fills them: what pressing save sends back."""
+    form = response.context["form"]
+    return {name: form[name].value() for name in form.fields if form[name].value() is not None}
+
+
+def test_an_override_whose_day_has_passed_does_not_stop_the_next_save(client, host, clock):
+    signed_in(client, host).post(reverse("sessions:availability"), HOURS)
+    clock.move_to(NOW + timedelta(days=12))  # Mon 25 Jan: the day off on Thu 21 is past
+    page = client.get(reverse("sessions:availability"))
+    assert "2027-01-21" not in page.content.decode()
+
+    response = client.post(
+        reverse("sessions:availability"), _as_shown(page) | {"note": "Same hours, new note"}
+    )
+    assert response.status_code == 302, response.content.decode()
+    schedule = AvailabilitySchedule.objects.get(host=host)
+    assert schedule.note == "Same hours, new note"
+    assert not schedule.overrides.exists()  # the past day off is gone with the save

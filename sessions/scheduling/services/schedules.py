@@ -201,6 +201,7 @@ def withdraw_schedule(*, schedule: AvailabilitySchedule, by, now: datetime | Non
     """Stop publishing: the schedule's future unbooked occurrences go; booked ones stay.
 
     Returns how many occurrences were taken down. restore_schedule undoes it.
+    Waits for bookings of its occurrences already in progress (their row locks).
     Raises ValidationError when `by` is not the owner or it is already withdrawn.
     """
     now = now or timezone.now()
@@ -212,10 +213,11 @@ def withdraw_schedule(*, schedule: AvailabilitySchedule, by, now: datetime | Non
             raise ValidationError("Your weekly availability is already withdrawn.")
         schedule.withdrawn_at = now
         schedule.save(update_fields=["withdrawn_at"])
+        # Wait for bookings in progress rather than skip their rows: one that fails
+        # would leave its time open, and nothing materialises a withdrawn schedule.
+        # A booking that succeeds has made its row booked, and the filter leaves it.
         rows = list(
-            schedule.occurrences.select_for_update(skip_locked=True).filter(
-                status__in=UNBOOKED, starts_at__gt=now
-            )
+            schedule.occurrences.select_for_update().filter(status__in=UNBOOKED, starts_at__gt=now)
         )
         return _remove_occurrences(rows)
 

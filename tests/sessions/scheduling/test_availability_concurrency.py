@@ -1,6 +1,8 @@
 """Weekly availability under real concurrent transactions on PostgreSQL: racing
 materialisations publish each time once, and racing bookings respect the daily cap."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -73,3 +75,30 @@ def test_two_guests_racing_for_the_last_interview_of_a_capped_day_get_one_bookin
     assert not schedule.occurrences.filter(
         status="open", starts_at__lt=first.starts_at + timedelta(hours=10)
     ).exists()
+
+
+def test_withdrawing_while_a_booking_that_fails_holds_a_time_takes_that_time_down_too():
+    """A booking in progress holds its slot's row lock; when it then fails (the guest
+    is busy, a rule refuses), the withdrawal must still take that time down: no
+    later run publishes or removes anything for a withdrawn schedule."""
+    host, schedule = _host_with_schedule()
+    slot = schedule.occurrences.order_by("starts_at").first()
+    locked, withdrawing = threading.Event(), threading.Event()
+
+    def failing_booking():
+        with transaction.atomic():
+            Slot.objects.select_for_update().get(pk=slot.pk)
+            locked.set()
+            withdrawing.wait(timeout=10)
+            time.sleep(0.5)  # the withdrawal is now at the slot rows
+            transaction.set_rollback(True)  # the booking is refused; nothing written
+        return "rolled back"
+
+    def withdraw():
+        locked.wait(timeout=10)
+        withdrawing.set()
+        return services.withdraw_schedule(schedule=schedule, by=host, now=timezone.now())
+
+    results, _ = run_together(2, lambda i: (failing_booking, withdraw)[i]())
+    assert results[0] == "rolled back" and isinstance(results[1], int), results
+    assert not Slot.objects.filter(host=host, status__in=["open", "held"]).exists()

@@ -98,7 +98,12 @@ def cancel_booking(
         # The host still wants the practice when the guest drops out, so their
         # slot opens again if there's time for someone else to book it.
         slot = booking.slot
-        reopen = by.pk == booking.guest_id and slot.starts_at >= now + MIN_NOTICE
+        # Not a time of a withdrawn weekly schedule: its owner took those down.
+        reopen = (
+            by.pk == booking.guest_id
+            and slot.starts_at >= now + MIN_NOTICE
+            and (slot.schedule is None or slot.schedule.is_active)
+        )
         slot.status = Slot.Status.OPEN if reopen else Slot.Status.WITHDRAWN
         slot.save(update_fields=["status"])
         # Both calendars hold the event, so both people get the cancellation.
@@ -165,7 +170,8 @@ def _locked_request(request: RescheduleRequest) -> tuple[Booking, RescheduleRequ
 
 
 def accept_reschedule(*, request: RescheduleRequest, by, now: datetime | None = None) -> Booking:
-    """Move the booking to the proposed time. Its calendar UID stays; SEQUENCE rises."""
+    """Move the booking to the proposed time. Its calendar UID stays; SEQUENCE rises.
+    A weekly schedule's occurrence that moves becomes a one-off slot."""
     now = now or timezone.now()
     with transaction.atomic():
         booking, request = _locked_request(request)
@@ -199,8 +205,11 @@ def accept_reschedule(*, request: RescheduleRequest, by, now: datetime | None = 
         booking.calendar_sequence = F("calendar_sequence") + 1
         booking.save(update_fields=["starts_at", "ends_at", "calendar_sequence"])
         booking.refresh_from_db(fields=["calendar_sequence"])
+        # A moved weekly occurrence is no longer at one of its schedule's times: it
+        # becomes a one-off slot, so the time it lands on (perhaps another occurrence)
+        # is no clash and the time it left can be published again.
         Slot.objects.filter(pk=booking.slot_id).update(
-            starts_at=request.starts_at, ends_at=request.ends_at
+            starts_at=request.starts_at, ends_at=request.ends_at, schedule=None
         )
         _close_request(request, RescheduleRequest.Status.ACCEPTED, now)
         signals.booking_rescheduled.send(sender=Booking, booking=booking)

@@ -299,3 +299,33 @@ def test_a_withdrawn_time_outside_new_hours_is_restored_as_a_one_off_slot(clock,
     services.materialise_schedule(schedule=schedule, now=NOW)
     slot.refresh_from_db()
     assert (slot.status, slot.schedule) == (Slot.Status.OPEN, None)
+
+
+def test_moving_a_booking_onto_another_time_of_the_schedule_moves_it(clock, host, guest):
+    schedule, _ = save(host, weekly={TUESDAY: "18:00-19:00", WEDNESDAY: "18:00-19:00"}, now=NOW)
+    wednesday, tuesday = schedule.occurrences.order_by("starts_at")[:2]  # Wed 13, Tue 19
+    booking = services.book_slot(slot=wednesday, guest=guest)
+    request = services.propose_reschedule(booking=booking, by=guest, starts_at=tuesday.starts_at)
+
+    booking = services.accept_reschedule(request=request, by=host)
+
+    assert booking.starts_at == tuesday.starts_at
+    # The Tuesday time it landed on is held (the host is busy then), not offered.
+    tuesday.refresh_from_db()
+    assert tuesday.status == Slot.Status.HELD
+    assert tuesday not in selectors.open_slots_for(viewer=UserFactory())
+    # The freed Wednesday evening is published again by the next run.
+    services.materialise_schedule(schedule=schedule)
+    assert "Wed 13 18:00" in open_times(host)
+
+
+def test_a_guest_cancelling_after_the_schedule_was_withdrawn_does_not_reopen_the_time(
+    clock, host, guest
+):
+    schedule, _ = save(host, weekly={TUESDAY: "18:00-19:00"}, now=NOW, horizon_weeks=1)
+    booking = services.book_slot(slot=schedule.occurrences.get(), guest=guest)
+    services.withdraw_schedule(schedule=schedule, by=host)
+
+    services.cancel_booking(booking=booking, by=guest, reason="Something came up")
+
+    assert not Slot.objects.filter(host=host, status__in=["open", "held"]).exists()

@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 
 UTC = "UTC"
+# Zones (and the links to them) that keep UTC's clock: offered as "UTC".
+SAME_AS_UTC = {"Etc/UTC", "Etc/GMT"}
 
 
 def _tzdata_lines(name: str) -> list[str]:
@@ -41,12 +43,13 @@ def _links() -> dict[str, str]:
 
 def canonical_name(name: str) -> str | None:
     """The picker's name for `name`: itself when it is current, the current name an
-    alias links to ("US/Pacific" → "America/Los_Angeles"), or None when unknown or
-    when the alias points at no zone the picker offers."""
+    alias links to ("US/Pacific" → "America/Los_Angeles"; "UTC" for Etc/UTC, GMT and
+    their aliases), or None when unknown or when the alias points at no zone the
+    picker offers."""
     zones = canonical_timezones()
     if name in zones:
         return name
-    target = _links().get(name)
-    if target == "Etc/UTC":
+    target = _links().get(name, name)
+    if target in SAME_AS_UTC:
         return UTC
     return target if target in zones else None

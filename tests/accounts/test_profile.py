@@ -116,6 +116,8 @@ def test_a_post_only_ever_changes_the_requesters_profile(client, user, stranger)
         ("target_level", "mid", "can't be below your current level (Senior)"),
         ("timezone", "US/Pacific", "Pick America/Los_Angeles"),
         ("timezone", "Asia/Calcutta", "Pick Asia/Kolkata"),
+        ("timezone", "Etc/UTC", "Pick UTC"),
+        ("timezone", "GMT", "Pick UTC"),
         ("clock", "25h", "Select a valid choice"),
         ("focus_areas", ["system_design", "astrology"], "Select a valid choice"),
     ],

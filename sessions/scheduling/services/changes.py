@@ -98,14 +98,19 @@ def cancel_booking(
         # The host still wants the practice when the guest drops out, so their
         # slot opens again if there's time for someone else to book it.
         slot = booking.slot
-        # Not a time of a withdrawn weekly schedule: its owner took those down.
+        # Not the time of a withdrawn weekly schedule, whose owner took its times down:
+        # that one leaves the schedule (as its unbooked times did), so restoring the
+        # schedule publishes it afresh.
+        withdrawn_schedule = slot.schedule is not None and not slot.schedule.is_active
         reopen = (
             by.pk == booking.guest_id
             and slot.starts_at >= now + MIN_NOTICE
-            and (slot.schedule is None or slot.schedule.is_active)
+            and not withdrawn_schedule
         )
         slot.status = Slot.Status.OPEN if reopen else Slot.Status.WITHDRAWN
-        slot.save(update_fields=["status"])
+        if withdrawn_schedule:
+            slot.schedule = None
+        slot.save(update_fields=["status", "schedule"])
         # Both calendars hold the event, so both people get the cancellation.
         signals.booking_cancelled.send(sender=Booking, booking=booking, cancelled_by=by)
     return booking

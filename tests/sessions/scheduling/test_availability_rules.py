@@ -329,3 +329,6 @@ def test_a_guest_cancelling_after_the_schedule_was_withdrawn_does_not_reopen_the
     services.cancel_booking(booking=booking, by=guest, reason="Something came up")
 
     assert not Slot.objects.filter(host=host, status__in=["open", "held"]).exists()
+    # Restoring the schedule publishes that time again, like its other times.
+    services.restore_schedule(schedule=schedule, by=host)
+    assert open_times(host) == ["Tue 19 18:00"]

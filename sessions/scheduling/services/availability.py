@@ -25,7 +25,7 @@ from sessions.scheduling.availability_models import AvailabilitySchedule
 from sessions.scheduling.models import Booking, BookingParticipant, Slot
 from sessions.timeutils import format_day, format_duration, localize
 
-from .rules import MAX_AHEAD, MAX_OPEN_SLOTS_PER_WEEK, MIN_NOTICE
+from .rules import MAX_AHEAD, MAX_OPEN_SLOTS_PER_WEEK, MIN_NOTICE, week_start
 
 # Occurrences the materialiser may change: not booked, not withdrawn by their owner.
 UNBOOKED = (Slot.Status.OPEN, Slot.Status.HELD)
@@ -110,11 +110,6 @@ def planned_starts(
             skipped += missed
         day += timedelta(days=1)
     return sorted(set(starts)), list(dict.fromkeys(skipped))
-
-
-def _week_of(moment: datetime, zone) -> date:
-    local = moment.astimezone(zone).date()
-    return local - timedelta(days=local.weekday())
 
 
 def materialise_schedule(
@@ -234,9 +229,9 @@ def _addable(
         ).values_list("starts_at", "ends_at", "schedule_id", "status")
     )
     taken = [(s, e) for s, e, sid, status in others if sid != schedule.pk or status == "booked"]
-    weeks = {_week_of(s, zone) for s in starts}
+    weeks = {week_start(s, zone) for s in starts}
     open_per_week = Counter(
-        _week_of(s, zone)
+        week_start(s, zone)
         for s in Slot.objects.filter(
             host=schedule.host,
             status__in=[Slot.Status.OPEN, Slot.Status.HELD],
@@ -247,7 +242,7 @@ def _addable(
     added, messages = [], []
     for start in starts:
         end = start + length
-        week = _week_of(start, zone)
+        week = week_start(start, zone)
         if any(s < end and e > start for s, e in taken):
             continue
         if open_per_week[week] >= MAX_OPEN_SLOTS_PER_WEEK:

@@ -3,18 +3,16 @@
 from collections import Counter
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Level, Profile
+from accounts.models import Profile
 from sessions.scheduling.models import (
     DEFAULT_MINUTES,
     BookingParticipant,
     HostRole,
-    InterviewType,
     Question,
     Slot,
 )
@@ -25,10 +23,11 @@ from .booking import _suspension_message
 from .rules import (
     MAX_OPEN_SLOTS_PER_WEEK,
     MAX_RECURRING_WEEKS,
-    ROUND_MINUTES,
     SchedulingError,
     _check_window,
     check_window_day,
+    slot_kind_errors,
+    week_start,
 )
 
 # --- Publishing ---------------------------------------------------------------
@@ -40,11 +39,6 @@ def occurrence_days(*, first_day: date, weekdays: Collection[int], weeks: int) -
         return [first_day]
     span = [first_day + timedelta(days=i) for i in range(7 * weeks)]
     return [d for d in span if d.weekday() in weekdays]
-
-
-def _week_start(moment: datetime, zone: ZoneInfo) -> date:
-    local = moment.astimezone(zone).date()
-    return local - timedelta(days=local.weekday())
 
 
 def publish_slots(
@@ -71,21 +65,17 @@ def publish_slots(
     now = now or timezone.now()
     profile = host.profile
     zone = profile.zone
-    if interview_type not in InterviewType.values:
-        raise ValidationError("Choose an interview type from the list.")
-    if host_role not in HostRole.values:
-        raise ValidationError("Choose your role from the list.")
-    if level not in Level.values:
-        raise ValidationError("Choose a level from the list.")
-    if question is not None and question.interview_type != interview_type:
-        raise ValidationError(
-            f"“{question.title}” is not a {InterviewType(interview_type).label.lower()} question."
-        )
-    minutes = minutes or DEFAULT_MINUTES[interview_type]
-    if minutes not in ROUND_MINUTES:
-        raise ValidationError(
-            f"A round lasts {', '.join(map(str, ROUND_MINUTES))} minutes, not {minutes}."
-        )
+    minutes = minutes or DEFAULT_MINUTES.get(interview_type)
+    errors = slot_kind_errors(
+        interview_type=interview_type,
+        host_role=host_role,
+        level=level,
+        minutes=minutes,
+        question=question,
+        note=note,
+    )
+    if errors:
+        raise ValidationError(errors)
     if not 1 <= weeks <= MAX_RECURRING_WEEKS:
         raise ValidationError(f"Repeat for 1 to {MAX_RECURRING_WEEKS} weeks.")
     if any(d not in range(7) for d in weekdays):
@@ -93,8 +83,6 @@ def publish_slots(
     if profile.is_booking_suspended(now):
         raise ValidationError(_suspension_message(profile))
     check_window_day(first_day, now=now)
-    if "\x00" in note:
-        raise ValidationError("Remove the NUL character (\\0) from the note.")
 
     length = timedelta(minutes=minutes * (2 if host_role == HostRole.SWAP else 1))
     days = occurrence_days(first_day=first_day, weekdays=weekdays, weeks=weeks)
@@ -178,7 +166,7 @@ def _overlap_errors(*, host, starts: list[datetime], length: timedelta, zone) ->
 
 
 def _weekly_limit_errors(*, host, starts: list[datetime], zone, now: datetime) -> list[str]:
-    new_per_week = Counter(_week_start(s, zone) for s in starts)
+    new_per_week = Counter(week_start(s, zone) for s in starts)
     if not new_per_week:
         return []
     first_week = min(new_per_week)
@@ -191,7 +179,7 @@ def _weekly_limit_errors(*, host, starts: list[datetime], zone, now: datetime) -
             max(new_per_week) + timedelta(days=7), time.min, tzinfo=zone
         ),
     ).values_list("starts_at", flat=True)
-    existing_per_week = Counter(_week_start(s, zone) for s in existing)
+    existing_per_week = Counter(week_start(s, zone) for s in existing)
     errors = []
     for week, added in sorted(new_per_week.items()):
         total = added + existing_per_week[week]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Level
+from sessions.scheduling.models import HostRole, InterviewType, Question
 from sessions.timeutils import format_day, format_local
 
 MIN_NOTICE = timedelta(hours=1)
@@ -47,6 +48,43 @@ class BookingSuspended(SchedulingError):
 
 class ScheduleRulesRefused(SlotTaken):
     """A weekly schedule's rules (notice, buffers, daily cap) refuse the booking."""
+
+
+def week_start(moment: datetime, zone: ZoneInfo) -> date:
+    """The Monday of the local week (in `zone`) that `moment` falls in."""
+    local = moment.astimezone(zone).date()
+    return local - timedelta(days=local.weekday())
+
+
+def slot_kind_errors(
+    *,
+    interview_type: str,
+    host_role: str,
+    level: str,
+    minutes: int | None,
+    question: Question | None,
+    note: str,
+) -> list[str]:
+    """What is wrong with what a slot offers, as its host chose it (one slot or a weekly
+    schedule): the type, role and level from their lists, a round length from
+    ROUND_MINUTES, a bank question of that type, and a note without NUL. Empty when
+    nothing is."""
+    errors = []
+    if interview_type not in InterviewType.values:
+        errors.append("Choose an interview type from the list.")
+    elif question is not None and question.interview_type != interview_type:
+        errors.append(
+            f"“{question.title}” is not a {InterviewType(interview_type).label.lower()} question."
+        )
+    if host_role not in HostRole.values:
+        errors.append("Choose your role from the list.")
+    if level not in Level.values:
+        errors.append("Choose a level from the list.")
+    if minutes is not None and minutes not in ROUND_MINUTES:
+        errors.append(f"A round lasts {', '.join(map(str, ROUND_MINUTES))} minutes, not {minutes}.")
+    if "\x00" in note:
+        errors.append("Remove the NUL character (\\0) from the note.")
+    return errors
 
 
 def _check_window(starts_at: datetime, *, now: datetime, zone: ZoneInfo) -> str | None:

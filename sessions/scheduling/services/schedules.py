@@ -11,19 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Level, Profile
+from accounts.models import Profile
 from sessions.scheduling.availability_models import (
     WEEKDAY_NAMES,
     AvailabilitySchedule,
     DateOverride,
     WeeklyHours,
 )
-from sessions.scheduling.models import Booking, HostRole, InterviewType, Question, Slot
+from sessions.scheduling.models import Booking, Question, Slot
 from sessions.timeutils import format_day, format_local
 
 from .availability import UNBOOKED, MaterialiseReport, _remove_occurrences, materialise_schedule
 from .booking import _suspension_message
-from .rules import MIN_NOTICE, ROUND_MINUTES, check_window_day
+from .rules import MIN_NOTICE, check_window_day, slot_kind_errors
 
 Interval = tuple[time, time]
 
@@ -62,19 +62,14 @@ def _check_settings(
     daily_cap: int | None,
     horizon_weeks: int,
 ) -> list[str]:
-    errors = []
-    if interview_type not in InterviewType.values:
-        errors.append("Choose an interview type from the list.")
-    if host_role not in HostRole.values:
-        errors.append("Choose your role from the list.")
-    if level not in Level.values:
-        errors.append("Choose a level from the list.")
-    if question is not None and question.interview_type != interview_type:
-        errors.append(f"“{question.title}” is not a question for this interview type.")
-    if minutes not in ROUND_MINUTES:
-        errors.append(f"A round lasts {', '.join(map(str, ROUND_MINUTES))} minutes, not {minutes}.")
-    if "\x00" in note:
-        errors.append("Remove the NUL character (\\0) from the note.")
+    errors = slot_kind_errors(
+        interview_type=interview_type,
+        host_role=host_role,
+        level=level,
+        minutes=minutes,
+        question=question,
+        note=note,
+    )
     for name, buffer in (("before", buffer_before), ("after", buffer_after)):
         if not timedelta(0) <= buffer <= MAX_BUFFER:
             errors.append(f"The buffer {name} an interview is 0 to 120 minutes.")

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.clock import format_clock
 from accounts.models import Level
 
 from .availability_models import WEEKDAY_NAMES, AvailabilitySchedule
@@ -20,20 +21,31 @@ WEEKDAY_FIELDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 BUFFER_CHOICES = [
     (m, "None" if m == 0 else f"{m} minutes") for m in (0, 5, 10, 15, 30, 45, 60, 90, 120)
 ]
-INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*(?:-|–|—|to)\s*(\d{1,2}):(\d{2})\s*$")
+# A time of day on either clock: "18:00", "6:00 PM", "6pm", "6 p.m.". ASCII digits only.
+_TIME = r"(\d{1,2})(?::(\d{2}))?\s*(?:([ap])\.?\s*m\.?)?"
+INTERVAL = re.compile(rf"^\s*{_TIME}\s*(?:-|–|—|to)\s*{_TIME}\s*$", re.ASCII | re.IGNORECASE)
 MAX_INTERVALS = 6
 MAX_OVERRIDES = 60
 
 
-def _clock(hours: str, minutes: str) -> time:
-    h, m = int(hours), int(minutes)
-    if h > 23 or m > 59:
-        raise ValidationError(f"{hours}:{minutes} is not a time of day (00:00 to 23:59).")
+def _clock(hours: str, minutes: str | None, half: str | None) -> time:
+    """A time of day from its parts: "AM"/"PM" (`half` "a"/"p") for the 12-hour clock,
+    where minutes may be left out; otherwise 24-hour with minutes."""
+    h, m = int(hours), int(minutes or 0)
+    if half:
+        written = f"{hours}:{minutes or '00'} {half.upper()}M"
+        if not 1 <= h <= 12 or m > 59:
+            raise ValidationError(f"{written} is not a time of day (12:00 AM to 11:59 PM).")
+        return time(h % 12 + (12 if half.lower() == "p" else 0), m)
+    if minutes is None or h > 23 or m > 59:
+        shown = f"{hours}:{minutes}" if minutes is not None else hours
+        raise ValidationError(f"{shown} is not a time of day (00:00 to 23:59).")
     return time(h, m)
 
 
 def parse_intervals(text: str) -> list[tuple[time, time]]:
-    """ "09:00-12:00, 14:00-18:00" as [(09:00, 12:00), (14:00, 18:00)]; empty text, none.
+    """ "09:00-12:00, 14:00-18:00" or "9am-12pm, 2:00 PM-6:00 PM" as [(09:00, 12:00),
+    (14:00, 18:00)]; empty text, none. Either clock is read, whichever the person uses.
 
     Raises ValidationError naming the part it can't read.
     """
@@ -46,21 +58,29 @@ def parse_intervals(text: str) -> list[tuple[time, time]]:
     intervals = []
     for part in parts:
         match = INTERVAL.match(part)
-        if not match:
+        # A bare hour ("9 to 5") is read only with AM or PM.
+        if not match or any(match.group(i) is None and match.group(i + 1) is None for i in (2, 5)):
             raise ValidationError(
-                f"“{part.strip()[:40]}” is not an interval: write it like 09:00-12:00."
+                f"“{part.strip()[:40]}” is not an interval: write it like {example_interval()}."
             )
-        starts, ends = _clock(*match.group(1, 2)), _clock(*match.group(3, 4))
+        starts, ends = _clock(*match.group(1, 2, 3)), _clock(*match.group(4, 5, 6))
         if ends <= starts:
             raise ValidationError(
-                f"{starts:%H:%M}-{ends:%H:%M} ends before it starts; a day's hours end by 23:59."
+                f"{format_intervals([(starts, ends)])} ends before it starts; a day's hours end "
+                f"by {format_clock(time(23, 59))}."
             )
         intervals.append((starts, ends))
     return sorted(intervals)
 
 
 def format_intervals(intervals) -> str:
-    return ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in intervals)
+    """The intervals as the person types them, on their clock (accounts.clock)."""
+    return ", ".join(f"{format_clock(s)}-{format_clock(e)}" for s, e in intervals)
+
+
+def example_interval(*more: tuple[int, int]) -> str:
+    """ "09:00-12:00" (or "9:00 AM-12:00 PM"), then any more (start hour, end hour)."""
+    return format_intervals([(time(a), time(b)) for a, b in [(9, 12), *more]])
 
 
 class AvailabilityForm(QuestionWishMixin, forms.Form):
@@ -88,8 +108,8 @@ class AvailabilityForm(QuestionWishMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
         max_length=4000,
-        help_text="One date a line: “2026-12-24 off”, or “2026-12-31 09:00-12:00” for other "
-        "hours that day.",
+        help_text="One date a line: “2026-12-24 off”, or the date and its hours for a day "
+        "with other hours.",
     )
     buffer_before = forms.TypedChoiceField(
         label="Free before each interview", choices=BUFFER_CHOICES, coerce=int, initial=0
@@ -126,8 +146,12 @@ class AvailabilityForm(QuestionWishMixin, forms.Form):
                 label=label,
                 required=False,
                 max_length=200,
-                widget=forms.TextInput(attrs={"placeholder": "e.g. 09:00-12:00, 14:00-18:00"}),
+                widget=forms.TextInput(attrs={"placeholder": f"e.g. {example_interval((14, 18))}"}),
             )
+        self.fields["overrides"].help_text = (
+            f"One date a line: “2026-12-24 off”, or “2026-12-31 {example_interval()}” for "
+            "other hours that day."
+        )
         self.order_fields(WEEKDAY_FIELDS + ["overrides"])
         self.add_wish_fields(
             interview_type=None,

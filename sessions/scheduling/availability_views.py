@@ -19,7 +19,7 @@ from accounts.decorators import onboarding_required
 
 from . import services
 from .access import own_slot, show_error
-from .availability_forms import AvailabilityForm
+from .availability_forms import AvailabilityForm, example_interval
 from .availability_models import AvailabilitySchedule
 from .models import Slot
 
@@ -102,7 +102,13 @@ def availability(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sessions/scheduling/availability.html",
-        {"form": form, "schedule": schedule, "upcoming": upcoming, "zone": profile.timezone},
+        {
+            "form": form,
+            "schedule": schedule,
+            "upcoming": upcoming,
+            "zone": profile.timezone,
+            "example": example_interval((14, 18)),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

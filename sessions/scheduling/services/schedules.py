@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.clock import format_clock
 from accounts.models import Profile
 from sessions.scheduling.availability_models import (
     WEEKDAY_NAMES,
@@ -33,17 +34,18 @@ MAX_DAILY_CAP = 12
 MAX_HORIZON_WEEKS = 8
 
 
+def _span(starts: time, ends: time) -> str:
+    return f"{format_clock(starts)}–{format_clock(ends)}"
+
+
 def _check_intervals(label: str, intervals: list[Interval]) -> list[str]:
     errors = []
     previous = None
     for starts, ends in sorted(intervals):
         if ends <= starts:
-            errors.append(f"{label}: {starts:%H:%M}–{ends:%H:%M} ends before it starts.")
+            errors.append(f"{label}: {_span(starts, ends)} ends before it starts.")
         elif previous is not None and starts < previous[1]:
-            errors.append(
-                f"{label}: {starts:%H:%M}–{ends:%H:%M} overlaps "
-                f"{previous[0]:%H:%M}–{previous[1]:%H:%M}."
-            )
+            errors.append(f"{label}: {_span(starts, ends)} overlaps {_span(*previous)}.")
         previous = (starts, ends)
     return errors
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.models import Profile
 from sessions.models import AvailabilitySchedule, Slot
 from sessions.scheduling import services
 from tests.factories import UserFactory
@@ -76,7 +77,7 @@ def test_posting_hours_saves_the_schedule_and_publishes_its_times(client, host):
     ("field", "value", "message"),
     [
         ("tuesday", "18:00-17:00", "ends before it starts"),
-        ("tuesday", "6pm to 9pm", "is not an interval"),
+        ("tuesday", "six to nine", "is not an interval"),
         ("overrides", "christmas off", "start the line with a date"),
         ("overrides", "9999-12-24 off", "interviews are arranged up to 8 weeks ahead"),
         ("thursday", "09:00-12:00, 11:00-13:00", "overlaps"),
@@ -194,3 +195,42 @@ def test_an_override_whose_day_has_passed_does_not_stop_the_next_save(client, ho
     schedule = AvailabilitySchedule.objects.get(host=host)
     assert schedule.note == "Same hours, new note"
     assert not schedule.overrides.exists()  # the past day off is gone with the save
+
+
+def test_a_person_on_the_12_hour_clock_types_and_reads_their_hours_on_that_clock(client, host):
+    Profile.objects.filter(user=host).update(clock="12h")
+    page = signed_in(client, host).get(reverse("sessions:availability")).content.decode()
+    assert "9:00 AM-12:00 PM" in page  # the example follows the person's clock
+
+    response = client.post(
+        reverse("sessions:availability"),
+        HOURS | {"tuesday": "6:00 PM-8:00 PM", "thursday": "9am-10am, 12:00 pm – 1:00 pm"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    hours = AvailabilitySchedule.objects.get(host=host).weekly_hours.all()
+    assert [str(h) for h in hours] == [
+        "Tuesday 18:00–20:00",
+        "Thursday 09:00–10:00",
+        "Thursday 12:00–13:00",
+    ]
+    form = client.get(reverse("sessions:availability")).context["form"]
+    assert form["tuesday"].value() == "6:00 PM-8:00 PM"
+    assert form["thursday"].value() == "9:00 AM-10:00 AM, 12:00 PM-1:00 PM"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("13:00 PM-2:00 PM", "13:00 PM is not a time of day"),
+        ("0:30 AM-1:00 AM", "0:30 AM is not a time of day"),
+        ("9 to 5", "is not an interval"),
+        ("١٨:٠٠-٢٠:٠٠", "is not an interval"),
+    ],
+)
+def test_hours_that_are_no_clock_time_are_refused(client, host, value, message):
+    response = signed_in(client, host).post(
+        reverse("sessions:availability"), HOURS | {"tuesday": value}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not AvailabilitySchedule.objects.exists()

@@ -102,3 +102,29 @@ def test_withdrawing_while_a_booking_that_fails_holds_a_time_takes_that_time_dow
     results, _ = run_together(2, lambda i: (failing_booking, withdraw)[i]())
     assert results[0] == "rolled back" and isinstance(results[1], int), results
     assert not Slot.objects.filter(host=host, status__in=["open", "held"]).exists()
+
+
+def test_booking_while_the_owner_moves_the_hours_away_ends_with_one_consistent_answer():
+    """The owner drops the day while a guest books one of its times: either the booking
+    wins (the time stays, booked) or the edit does (no booking); no deadlock, no error."""
+    host, schedule = _host_with_schedule()
+    slot = schedule.occurrences.order_by("starts_at").first()
+    guest = UserFactory()
+    other_day = (slot.starts_at.astimezone(host.profile.zone).weekday() + 2) % 7
+
+    def book():
+        return services.book_slot(slot=Slot(pk=slot.pk), guest=guest)
+
+    def edit():
+        return save(host, weekly={other_day: "09:00-10:00"}, now=timezone.now())
+
+    results, elapsed = run_together(2, lambda i: (book, edit)[i]())
+    assert elapsed < 10, "the two waited on each other"
+    booking, edited = results
+    assert isinstance(edited, tuple), edited
+    slot.refresh_from_db()
+    if isinstance(booking, Booking):
+        assert slot.status == Slot.Status.BOOKED
+    else:
+        assert isinstance(booking, services.SchedulingError), booking
+        assert not Slot.objects.filter(pk=slot.pk, status="open").exists()

@@ -273,7 +273,9 @@ def booking_refusal(*, slot: Slot, now: datetime) -> str | None:
     """Why the slot's schedule rules refuse a booking now, or None.
 
     Called by book_slot with both people's rows locked, so two bookings of
-    one host are checked one after the other. The rules: at least the
+    one host are checked one after the other. The rules: the schedule's current
+    hours and length still offer this start (an edit skips a time a booking is
+    holding, and that booking may fail); at least the
     schedule's minimum notice before the start; no live booking of the host
     within the buffers around the occurrence; fewer live interviews of the host
     that local day (in the host's zone) than the daily cap. One-off slots have
@@ -284,6 +286,8 @@ def booking_refusal(*, slot: Slot, now: datetime) -> str | None:
         return None
     host = schedule.host
     name = host.display_name
+    if not _still_offered(slot, schedule):
+        return f"{name} changed their hours, and this time is no longer offered. Pick another one."
     if slot.starts_at < now + schedule.min_notice:
         return (
             f"{name} asks for at least {format_duration(schedule.min_notice)} notice, and this "
@@ -306,6 +310,20 @@ def booking_refusal(*, slot: Slot, now: datetime) -> str | None:
                 f"{format_day(day)}, their limit for a day. Pick another day."
             )
     return None
+
+
+def _still_offered(slot: Slot, schedule: AvailabilitySchedule) -> bool:
+    """Whether the schedule's hours on the slot's local day still start an occurrence then."""
+    zone = schedule.host.profile.zone
+    day = slot.starts_at.astimezone(zone).date()
+    gap = schedule.buffer_before + schedule.buffer_after
+    return any(
+        slot.starts_at
+        in starts_in_interval(
+            day=day, interval=interval, zone=zone, length=schedule.length, gap=gap
+        )[0]
+        for interval in hours_on(schedule, day)
+    )
 
 
 def hosts_with_schedules(user_ids) -> list[int]:

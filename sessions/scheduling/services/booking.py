@@ -16,9 +16,10 @@ from sessions.scheduling.models import Booking, BookingParticipant, HostRole, Qu
 from sessions.scheduling.selectors import clashes
 from sessions.timeutils import format_local
 
-from .availability import booking_refusal, refresh_holds
+from .availability import booking_refusal, materialise_schedule
 from .questions import QuestionPicker
 from .rules import (
+    NO_LONGER_OFFERED,
     SLOT_TAKEN,
     BookingSuspended,
     ScheduleRulesRefused,
@@ -257,19 +258,26 @@ def book_slot(
     try:
         return _book(slot=slot, guest=guest, now=now, question=question, topic=topic)
     except ScheduleRulesRefused:
-        # Another booking may have filled the day while this slot was locked
-        # here: hold what the rules now refuse, so Find stops offering it.
-        refresh_holds(
-            host=Slot.objects.select_related("host__profile").get(pk=slot.pk).host, now=now
-        )
+        # Another booking may have filled the day, or an edit of the hours skipped
+        # this time while it was locked here: bring the schedule in line (which
+        # holds what the rules now refuse), so Find stops offering it.
+        schedule = Slot.objects.get(pk=slot.pk).schedule
+        if schedule is not None:
+            materialise_schedule(schedule=schedule, now=now)
         raise
 
 
 def _book(*, slot: Slot, guest, now: datetime, question: Question | None, topic: str) -> Booking:
     with transaction.atomic():
-        slot = (
-            Slot.objects.select_for_update(of=("self",)).select_related("question").get(pk=slot.pk)
-        )
+        try:
+            slot = (
+                Slot.objects.select_for_update(of=("self",))
+                .select_related("question")
+                .get(pk=slot.pk)
+            )
+        except Slot.DoesNotExist:
+            # An unbooked time of a weekly schedule is deleted when its hours change.
+            raise SlotTaken(NO_LONGER_OFFERED) from None
         guest_wish = QuestionWish(question=question, topic=(topic or "").strip()[:200])
         check_slot(slot, guest, now=now, wish=guest_wish)
         _lock_people(slot.host, guest)

@@ -24,6 +24,9 @@ ROUND_MINUTES = (30, 45, 60, 75, 90)
 LEVEL_ORDER = [Level.MID, Level.SENIOR, Level.STAFF, Level.PRINCIPAL]
 
 SLOT_TAKEN = "This slot was just taken by someone else. Pick another one."
+NO_LONGER_OFFERED = (
+    "Its host changed their hours, and this time is no longer offered. Pick another one."
+)
 
 
 class SchedulingError(Exception):

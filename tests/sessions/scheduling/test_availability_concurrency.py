@@ -122,9 +122,42 @@ def test_booking_while_the_owner_moves_the_hours_away_ends_with_one_consistent_a
     assert elapsed < 10, "the two waited on each other"
     booking, edited = results
     assert isinstance(edited, tuple), edited
-    slot.refresh_from_db()
     if isinstance(booking, Booking):
-        assert slot.status == Slot.Status.BOOKED
+        assert Slot.objects.get(pk=slot.pk).status == Slot.Status.BOOKED
     else:
-        assert isinstance(booking, services.SchedulingError), booking
+        # Refused as no longer offered, and the time is taken down at once.
+        assert isinstance(booking, services.SlotTaken), booking
+        assert "no longer offered" in booking.message
         assert not Slot.objects.filter(pk=slot.pk, status="open").exists()
+
+
+def test_a_time_the_owner_dropped_while_a_booking_held_it_cannot_be_booked_afterwards():
+    """An edit leaves a time a booking in progress had locked; when that booking fails,
+    the next guest is refused it, rather than booking hours its owner no longer keeps."""
+    host, schedule = _host_with_schedule()
+    slot = schedule.occurrences.order_by("starts_at").first()
+    other_day = (slot.starts_at.astimezone(host.profile.zone).weekday() + 2) % 7
+    locked, edited = threading.Event(), threading.Event()
+
+    def failing_booking():
+        with transaction.atomic():
+            Slot.objects.select_for_update().get(pk=slot.pk)
+            locked.set()
+            edited.wait(timeout=10)
+            transaction.set_rollback(True)
+        return "rolled back"
+
+    def edit():
+        locked.wait(timeout=10)
+        try:
+            return save(host, weekly={other_day: "09:00-10:00"}, now=timezone.now())
+        finally:
+            edited.set()
+
+    results, _ = run_together(2, lambda i: (failing_booking, edit)[i]())
+    assert results[0] == "rolled back" and isinstance(results[1], tuple), results
+
+    with pytest.raises(services.SlotTaken, match="no longer offered"):
+        services.book_slot(slot=Slot(pk=slot.pk), guest=UserFactory())
+    assert not Booking.objects.filter(slot=slot).exists()
+    assert not Slot.objects.filter(pk=slot.pk).exists()  # taken down by the refusal

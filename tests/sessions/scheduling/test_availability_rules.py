@@ -332,3 +332,12 @@ def test_a_guest_cancelling_after_the_schedule_was_withdrawn_does_not_reopen_the
     # Restoring the schedule publishes that time again, like its other times.
     services.restore_schedule(schedule=schedule, by=host)
     assert open_times(host) == ["Tue 19 18:00"]
+
+
+def test_booking_a_time_the_owner_just_took_out_of_their_hours_is_refused(clock, host, guest):
+    schedule, _ = save(host, weekly={TUESDAY: "18:00-19:00"}, now=NOW)
+    slot = schedule.occurrences.order_by("starts_at").first()  # the guest's page shows it
+    save(host, weekly={THURSDAY: "18:00-19:00"}, now=NOW)  # the owner moves the hours
+    with pytest.raises(services.SlotTaken, match="no longer offered"):
+        services.book_slot(slot=slot, guest=guest)
+    assert not Booking.objects.exists()

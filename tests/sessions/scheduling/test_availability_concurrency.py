@@ -77,6 +77,18 @@ def test_two_guests_racing_for_the_last_interview_of_a_capped_day_get_one_bookin
     ).exists()
 
 
+def _lock_then_roll_back(slot, locked, done, *, linger: float = 0.0) -> str:
+    """A booking in progress that then fails: it locks the slot's row as book_slot does,
+    says so (`locked`), waits for the other side (`done`), and writes nothing."""
+    with transaction.atomic():
+        Slot.objects.select_for_update().get(pk=slot.pk)
+        locked.set()
+        done.wait(timeout=10)
+        time.sleep(linger)
+        transaction.set_rollback(True)
+    return "rolled back"
+
+
 def test_withdrawing_while_a_booking_that_fails_holds_a_time_takes_that_time_down_too():
     """A booking in progress holds its slot's row lock; when it then fails (the guest
     is busy, a rule refuses), the withdrawal must still take that time down: no
@@ -86,13 +98,8 @@ def test_withdrawing_while_a_booking_that_fails_holds_a_time_takes_that_time_dow
     locked, withdrawing = threading.Event(), threading.Event()
 
     def failing_booking():
-        with transaction.atomic():
-            Slot.objects.select_for_update().get(pk=slot.pk)
-            locked.set()
-            withdrawing.wait(timeout=10)
-            time.sleep(0.5)  # the withdrawal is now at the slot rows
-            transaction.set_rollback(True)  # the booking is refused; nothing written
-        return "rolled back"
+        # Lingers after the signal so the withdrawal is at the slot rows.
+        return _lock_then_roll_back(slot, locked, withdrawing, linger=0.5)
 
     def withdraw():
         locked.wait(timeout=10)
@@ -140,12 +147,7 @@ def test_a_time_the_owner_dropped_while_a_booking_held_it_cannot_be_booked_after
     locked, edited = threading.Event(), threading.Event()
 
     def failing_booking():
-        with transaction.atomic():
-            Slot.objects.select_for_update().get(pk=slot.pk)
-            locked.set()
-            edited.wait(timeout=10)
-            transaction.set_rollback(True)
-        return "rolled back"
+        return _lock_then_roll_back(slot, locked, edited)
 
     def edit():
         locked.wait(timeout=10)

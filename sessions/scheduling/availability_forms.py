@@ -182,7 +182,8 @@ class AvailabilityForm(QuestionWishMixin, forms.Form):
             raise ValidationError(f"At most {MAX_OVERRIDES} date overrides.")
         overrides: dict[date, list] = {}
         for line in lines:
-            head, _, rest = line.partition(" ")
+            # A space or a tab after the date.
+            head, _, rest = " ".join(line.split()).partition(" ")
             try:
                 day = date.fromisoformat(head)
             except ValueError:

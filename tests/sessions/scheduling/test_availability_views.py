@@ -234,3 +234,13 @@ def test_hours_that_are_no_clock_time_are_refused(client, host, value, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not AvailabilitySchedule.objects.exists()
+
+
+def test_an_override_may_separate_the_date_from_its_hours_with_a_tab(client, host):
+    response = signed_in(client, host).post(
+        reverse("sessions:availability"),
+        HOURS | {"overrides": "2027-01-21\toff\r\n2027-01-26\t 09:00-10:00"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    overrides = AvailabilitySchedule.objects.get(host=host).overrides.all()
+    assert [str(o) for o in overrides] == ["2027-01-21: off", "2027-01-26: 09:00–10:00"]

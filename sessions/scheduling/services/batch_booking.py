@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from sessions.scheduling import signals
+from sessions.scheduling.bulk import insert_objects
 from sessions.scheduling.calendar import forget_feeds
-from sessions.scheduling.models import Booking, BookingParticipant, Round, Slot
+from sessions.scheduling.models import Booking, BookingParticipant, Slot
 
 from .booking import (
     _lock_people,
@@ -141,11 +142,12 @@ def _book_together(pairs: list[tuple[Slot, object]], now: datetime) -> list:
         made.append((slot, booking, participants))
     if not made:
         return outcomes
-    Slot.objects.bulk_create([slot for slot, _, _ in made])
-    bookings = Booking.objects.bulk_create([booking for _, booking, _ in made])
-    BookingParticipant.objects.bulk_create([row for _, _, rows in made for row in rows])
+    insert_objects([slot for slot, _, _ in made], with_ids=True)
+    bookings = [booking for _, booking, _ in made]
+    insert_objects(bookings, with_ids=True)
+    insert_objects([row for _, _, rows in made for row in rows])
     picker = QuestionPicker(people)
-    Round.objects.bulk_create(
+    insert_objects(
         [
             r
             for slot, booking, _ in made

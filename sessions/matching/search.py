@@ -270,29 +270,36 @@ class _Run:
     def key(self, a: _Entry, b: _Entry) -> tuple[int, int, int, int] | None:
         """(sort key, arrangement code, start, length) of the pair's best
         arrangement now, or None when no time works; ``a`` is earlier in line."""
-        busy_a, busy_b = self.busy[a.person], self.busy[b.person]
+        busy, met = self.busy, self.met
+        busy_a, busy_b = busy[a.person], busy[b.person]
         tier = (
-            int(frozenset((a.person, b.person)) in self.met) * 3 + a.no_show + b.no_show
+            (int(frozenset((a.person, b.person)) in met) * 3 if met else 0) + a.no_show + b.no_show
         ) * 2 + (not (a.rematch or b.rematch))
-        tail = (min(a.degree + b.degree, _CAP) << (2 * _RANK_BITS) | a.rank << _RANK_BITS) | b.rank
         shapes = a.shape << 10 | b.shape
         arrangements = _ARRANGEMENTS.get(shapes)
         if arrangements is None:
             arrangements = _ARRANGEMENTS[shapes] = _arrangements(a, b)
         found = None
+        starts: dict[int, int | None] = {}  # arrangements of one length share a start
         for code, role_miss, level_miss, rounds in arrangements:
             length = a.minutes * rounds
-            start = _common_start(a, b, length, busy_a, busy_b)
+            if length in starts:
+                start = starts[length]
+            else:
+                start = starts[length] = _common_start(a, b, length, busy_a, busy_b)
             if start is None:
                 continue
             offset = start - self.first
             head = (tier * 9 + role_miss * 3 + level_miss) << _START_BITS | (
                 offset if offset < _CAP else _CAP
             )
-            key = ((head << (_DEGREE_BITS + 2 * _RANK_BITS) | tail) << 2) | code
-            if found is None or key < found[0]:
-                found = (key, code, start, length)
-        return found
+            if found is None or head < found[0]:
+                found = (head, code, start, length)
+        if found is None:
+            return None
+        head, code, start, length = found
+        tail = (min(a.degree + b.degree, _CAP) << (2 * _RANK_BITS) | a.rank << _RANK_BITS) | b.rank
+        return (((head << (_DEGREE_BITS + 2 * _RANK_BITS) | tail) << 2) | code, code, start, length)
 
     def take(self, a: _Entry, b: _Entry, found: tuple[int, int, int, int]) -> None:
         key, code, start, length = found

@@ -11,18 +11,13 @@ from sessions.scheduling.bulk import insert_objects, insert_rows
 from sessions.scheduling.models import Booking, BookingParticipant, Slot
 from tests.factories import UserFactory, make_booking
 
-NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
-START = datetime(2026, 6, 4, 16, 0, tzinfo=UTC)
-
 pytestmark = pytest.mark.django_db
+# Fixed times: only the first test reads the clock (the created_at default), so only it pins it.
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+START = NOW + timedelta(days=3, hours=8)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
+@time_machine.travel(NOW, tick=False)
 def test_rows_get_their_ids_in_order_and_the_defaults_of_left_out_fields():
     booking = make_booking(starts_at=START)
     rows = [

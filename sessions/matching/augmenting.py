@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from .search import _Entry, _Run
+from .fitting import _Entry
+from .search import _Run
 
 
 def augment(run: _Run, neighbours: dict[int, list[int]]) -> bool:

@@ -80,6 +80,7 @@ from bisect import insort
 from collections.abc import Iterable
 
 from .augmenting import augment
+from .fitting import _arrangements, _common_start
 from .pool import (
     GRID_MINUTES,
     INTERVIEWS,
@@ -96,7 +97,7 @@ from .pool import (
     _minute_floor,
     earliest_start,
 )
-from .search import _arrangements, _common_start, _neighbours, _Run
+from .search import _neighbours, _Run
 
 __all__ = [
     "GRID_MINUTES",

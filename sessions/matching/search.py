@@ -1,5 +1,5 @@
-"""Finding and ranking pairs: the hard rules (who fits whom, at what time), the
-search for candidate pairs, the sort key that says which pair comes first,
+"""Finding and ranking pairs: the hard rules (who fits whom, at what time, from
+``fitting``), the search for candidate pairs, the sort key that says which pair comes first,
 and the greedy pass that takes them in that order. ``rules`` explains each
 rule in words; ``augmenting`` adds the step that moves a partner."""
 
@@ -10,13 +10,28 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .fitting import (
+    _ALL_ROLES,
+    _ARRANGEMENTS,
+    _BEST_CLASS,
+    _CAP,
+    _DEGREE_BITS,
+    _FITTING_CLASSES,
+    _HOST_ROLES,
+    _RANK_BITS,
+    _ROLE_BIT,
+    _ROLE_FIT,
+    _START_BITS,
+    _arrangements,
+    _common_start,
+    _Entry,
+)
 from .pool import (
     GRID_MINUTES,
     INTERVIEWS,
     IS_INTERVIEWED,
     LEAD_TIME,
     LEVELS,
-    SWAP,
     Pairing,
     Pool,
     Request,
@@ -26,131 +41,9 @@ from .pool import (
     _to_grid,
 )
 
-_CANDIDATE, _INTERVIEWER, _SWAP = 1, 2, 4
-_ROLE_BIT = {"candidate": _CANDIDATE, "interviewer": _INTERVIEWER, "swap": _SWAP}
-_ALL_ROLES = _CANDIDATE | _INTERVIEWER | _SWAP
-
-
-# --- Fitting two requests -------------------------------------------------------------
-
-
-def _role_fit(a: int, b: int) -> bool:
-    return bool(
-        (a & _INTERVIEWER and b & _CANDIDATE)
-        or (a & _CANDIDATE and b & _INTERVIEWER)
-        or (a & _SWAP and b & _SWAP)
-    )
-
-
-_ROLE_FIT = [[_role_fit(a, b) for b in range(8)] for a in range(8)]
-# For each (level index, role bits): the (level index, role bits) that can fit it.
-_FITTING_CLASSES = [
-    [
-        [
-            (other_level, other_roles)
-            for other_level in range(len(LEVELS))
-            for other_roles in range(8)
-            if abs(level - other_level) <= 1 and _ROLE_FIT[roles][other_roles]
-        ]
-        for roles in range(8)
-    ]
-    for level in range(len(LEVELS))
-]
-_HOST_ROLES = (INTERVIEWS, IS_INTERVIEWED, SWAP)
-_START_BITS = _RANK_BITS = _DEGREE_BITS = 24
-_CAP = (1 << 24) - 1
-
-
-@dataclass(slots=True)
-class _Entry:
-    request: Request
-    index: int
-    person: int
-    kind: tuple[str, int]
-    minutes: int
-    role: int
-    roles: int
-    level: int
-    target: int
-    windows: list[tuple[int, int]]
-    queued: float
-    rematch: bool
-    no_show: bool
-    rank: int = 0
-    degree: int = 0
-    # roles, role, level and target in one number: what _arrangements reads.
-    shape: int = 0
-
-
-def _arrangements(a: _Entry, b: _Entry) -> list[tuple[int, int, int, int]]:
-    """Each way a and b can share a booking: (code into _HOST_ROLES for a, roles
-    not as first asked, interviewers below their candidate's target, rounds)."""
-    out = []
-    if a.roles & _INTERVIEWER and b.roles & _CANDIDATE:
-        miss = (a.role != _INTERVIEWER) + (b.role != _CANDIDATE)
-        out.append((0, miss, int(a.level < b.target), 1))
-    if a.roles & _CANDIDATE and b.roles & _INTERVIEWER:
-        miss = (a.role != _CANDIDATE) + (b.role != _INTERVIEWER)
-        out.append((1, miss, int(b.level < a.target), 1))
-    if a.roles & _SWAP and b.roles & _SWAP:
-        miss = (a.role != _SWAP) + (b.role != _SWAP)
-        out.append((2, miss, int(a.level < b.target) + int(b.level < a.target), 2))
-    return out
-
-
-# The arrangements of two entries by their shapes, filled as the run meets them.
-_ARRANGEMENTS: dict[int, list[tuple[int, int, int, int]]] = {}
-
 
 def _first_key(entry: tuple) -> int:
-    return entry[0][0]
-
-
-def _free_start(lo: int, hi: int, length: int, busy_a: list, busy_b: list) -> int | None:
-    """The first quarter-hour start t in [lo, hi - length] with [t, t + length)
-    clear of both busy lists (sorted (start, end) minute pairs), or None."""
-    t = _to_grid(lo)
-    moved = True
-    while moved:
-        if t + length > hi:
-            return None
-        moved = False
-        for busy in (busy_a, busy_b):
-            for start, end in busy:
-                if start >= t + length:
-                    break
-                if end > t:
-                    t = _to_grid(end)
-                    moved = True
-                    if t + length > hi:
-                        return None
-    return t
-
-
-def _common_start(a: _Entry, b: _Entry, length: int, busy_a: list, busy_b: list) -> int | None:
-    best = None
-    free = not busy_a and not busy_b
-    for a_lo, a_hi in a.windows:
-        if best is not None and a_lo >= best:
-            break
-        for b_lo, b_hi in b.windows:
-            if b_lo >= a_hi:
-                break
-            lo = a_lo if a_lo > b_lo else b_lo
-            hi = a_hi if a_hi < b_hi else b_hi
-            if hi - lo < length or (best is not None and lo >= best):
-                continue
-            if free:
-                t = -(-lo // GRID_MINUTES) * GRID_MINUTES
-                if t + length > hi:
-                    continue
-            else:
-                t = _free_start(lo, hi, length, busy_a, busy_b)
-                if t is None:
-                    continue
-            if best is None or t < best:
-                best = t
-    return best
+    return entry[0]
 
 
 @dataclass(slots=True)
@@ -270,29 +163,36 @@ class _Run:
     def key(self, a: _Entry, b: _Entry) -> tuple[int, int, int, int] | None:
         """(sort key, arrangement code, start, length) of the pair's best
         arrangement now, or None when no time works; ``a`` is earlier in line."""
-        busy_a, busy_b = self.busy[a.person], self.busy[b.person]
+        busy, met = self.busy, self.met
+        busy_a, busy_b = busy[a.person], busy[b.person]
         tier = (
-            int(frozenset((a.person, b.person)) in self.met) * 3 + a.no_show + b.no_show
+            (int(frozenset((a.person, b.person)) in met) * 3 if met else 0) + a.no_show + b.no_show
         ) * 2 + (not (a.rematch or b.rematch))
-        tail = (min(a.degree + b.degree, _CAP) << (2 * _RANK_BITS) | a.rank << _RANK_BITS) | b.rank
         shapes = a.shape << 10 | b.shape
         arrangements = _ARRANGEMENTS.get(shapes)
         if arrangements is None:
             arrangements = _ARRANGEMENTS[shapes] = _arrangements(a, b)
         found = None
+        starts: dict[int, int | None] = {}  # arrangements of one length share a start
         for code, role_miss, level_miss, rounds in arrangements:
             length = a.minutes * rounds
-            start = _common_start(a, b, length, busy_a, busy_b)
+            if length in starts:
+                start = starts[length]
+            else:
+                start = starts[length] = _common_start(a, b, length, busy_a, busy_b)
             if start is None:
                 continue
             offset = start - self.first
             head = (tier * 9 + role_miss * 3 + level_miss) << _START_BITS | (
                 offset if offset < _CAP else _CAP
             )
-            key = ((head << (_DEGREE_BITS + 2 * _RANK_BITS) | tail) << 2) | code
-            if found is None or key < found[0]:
-                found = (key, code, start, length)
-        return found
+            if found is None or head < found[0]:
+                found = (head, code, start, length)
+        if found is None:
+            return None
+        head, code, start, length = found
+        tail = (min(a.degree + b.degree, _CAP) << (2 * _RANK_BITS) | a.rank << _RANK_BITS) | b.rank
+        return (((head << (_DEGREE_BITS + 2 * _RANK_BITS) | tail) << 2) | code, code, start, length)
 
     def take(self, a: _Entry, b: _Entry, found: tuple[int, int, int, int]) -> None:
         key, code, start, length = found
@@ -310,37 +210,83 @@ class _Run:
         self.partner[a.index] = self.partner[b.index] = -1
         del self.made[a.index], self.made[b.index]
 
-    def greedy(self, pairs: list[tuple[int, int]]) -> None:
-        """Take the pairs in key order, each when both are free and a time still works."""
-        entries, partner, version = self.entries, self.partner, self.version
-        queue = []
+    def bounds(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        """(bound, i, j) for each pair whose two requests are free; the bound is no
+        larger than the pair's sort key (``key(...)[0]``) ever is: its best class
+        at the earliest start both first windows allow. Written flat, as it runs
+        over every candidate pair."""
+        entries, partner, met = self.entries, self.partner, self.met
+        first = self.first
+        lo = [e.windows[0][0] for e in entries]
+        rank = [e.rank for e in entries]
+        degree = [e.degree for e in entries]
+        shape = [e.shape for e in entries]
+        # The tier without the "met" part: no-shows, then "no rematch" as in `key`.
+        no_show = [int(e.no_show) for e in entries]
+        rematch = [e.rematch for e in entries]
+        person = [e.person for e in entries]
+        out = []
         for i, j in pairs:
-            if partner[i] == -1 and partner[j] == -1:
+            if partner[i] != -1 or partner[j] != -1:
+                continue
+            shapes = shape[i] << 10 | shape[j]
+            best = _BEST_CLASS.get(shapes)
+            if best is None:
+                best = _BEST_CLASS[shapes] = min(
+                    role_miss * 3 + level_miss
+                    for _, role_miss, level_miss, _ in _arrangements(entries[i], entries[j])
+                )
+            tier = (
+                (int(frozenset((person[i], person[j])) in met) * 3 if met else 0)
+                + no_show[i]
+                + no_show[j]
+            ) * 2 + (not (rematch[i] or rematch[j]))
+            start = lo[i] if lo[i] > lo[j] else lo[j]
+            offset = -(-start // GRID_MINUTES) * GRID_MINUTES - first
+            head = (tier * 9 + best) << _START_BITS | (offset if offset < _CAP else _CAP)
+            both = degree[i] + degree[j]
+            tail = (
+                (both if both < _CAP else _CAP) << (2 * _RANK_BITS) | rank[i] << _RANK_BITS
+            ) | rank[j]
+            out.append((((head << (_DEGREE_BITS + 2 * _RANK_BITS) | tail) << 2), i, j))
+        return out
+
+    def greedy(self, pairs: list[tuple[int, int]]) -> None:
+        """Take the pairs in key order, each when both are free and a time still works.
+
+        A pair's key is worked out only when its turn may have come: the pairs
+        wait in the order of a bound no larger than their key (``bounds``), and
+        one whose partner is taken by then is dropped without it. Keys only get
+        worse as times are taken, so this takes the same pairs in the same
+        order as computing every key first."""
+        entries, partner, version = self.entries, self.partner, self.version
+        waiting = self.bounds(pairs)
+        # Bounds are unique (they end in both places in line): sorting by them
+        # alone gives the order of the whole entries, with quick comparisons.
+        waiting.sort(key=_first_key)
+        ready: list = []  # (key, ...), i, j and both versions when it was worked out
+        at = 0
+        while at < len(waiting) or ready:
+            if ready and (at >= len(waiting) or ready[0][0][0] < waiting[at][0]):
+                found, i, j, va, vb = heapq.heappop(ready)
+            else:
+                _, i, j = waiting[at]
+                at += 1
+                if partner[i] != -1 or partner[j] != -1:
+                    continue
                 a, b = entries[i], entries[j]
                 found = self.key(a, b)
                 if found is not None:
-                    queue.append((found, i, j, version[a.person], version[b.person]))
-        # Keys are unique (they end in both places in line), so sorting by the
-        # key alone gives the order of the whole entries, with quick comparisons.
-        queue.sort(key=_first_key)
-        later: list = []
-        at = 0
-        while at < len(queue) or later:
-            if later and (at >= len(queue) or later[0] < queue[at]):
-                found, i, j, va, vb = heapq.heappop(later)
-            else:
-                found, i, j, va, vb = queue[at]
-                at += 1
+                    heapq.heappush(ready, (found, i, j, version[a.person], version[b.person]))
+                continue
             if partner[i] != -1 or partner[j] != -1:
                 continue
             a, b = entries[i], entries[j]
             if (va, vb) != (version[a.person], version[b.person]):
-                # A time of one of them was taken since: recompute. Within one
-                # greedy pass times are only added, so a key only gets worse
-                # and putting it back keeps the order.
+                # A time of one of them was taken since: recompute and put it back.
                 again = self.key(a, b)
                 if again is not None:
-                    heapq.heappush(later, (again, i, j, version[a.person], version[b.person]))
+                    heapq.heappush(ready, (again, i, j, version[a.person], version[b.person]))
                 continue
             self.take(a, b, found)
 

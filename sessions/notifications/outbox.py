@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from sessions.scheduling.bulk import insert_rows
 from sessions.scheduling.models import (
     Booking,
     HostRole,
@@ -67,12 +68,14 @@ def _dispatch(reminder_ids: list[int]) -> None:
             )
 
 
-def _reminder_rows(booking: Booking, now: datetime) -> list[Reminder]:
-    """The 24 h and 1 h reminders of a live booking still ahead of `now`, unsaved."""
+# A Reminder row as `insert_rows` writes it: (booking id, recipient id, kind, due at).
+ROW_FIELDS = ("booking_id", "recipient_id", "kind", "due_at")
+
+
+def _reminder_rows(booking: Booking, now: datetime) -> list[tuple]:
+    """The 24 h and 1 h reminders of a live booking still ahead of `now`, as rows."""
     return [
-        Reminder(
-            booking=booking, recipient_id=person_id, kind=kind, due_at=booking.starts_at - offset
-        )
+        (booking.pk, person_id, kind.value, booking.starts_at - offset)
         for kind, offset in REMINDER_OFFSETS.items()
         if booking.starts_at - offset > now
         for person_id in (booking.host_id, booking.guest_id)
@@ -82,48 +85,46 @@ def _reminder_rows(booking: Booking, now: datetime) -> list[Reminder]:
 def schedule_reminders(booking: Booking) -> None:
     """(Re)create the 24 h and 1 h reminders of a live booking."""
     cancel_pending(booking, kinds=list(REMINDER_OFFSETS))
-    Reminder.objects.bulk_create(_reminder_rows(booking, timezone.now()))
+    insert_rows(Reminder, ROW_FIELDS, _reminder_rows(booking, timezone.now()))
 
 
 def round_ends_at(round_: Round) -> datetime:
     """A swap's first round ends at half time; every other round with the booking."""
-    booking = round_.booking
-    if booking.host_role == HostRole.SWAP and round_.number == 1:
+    return _round_ends_at(round_.booking, round_.number)
+
+
+def _round_ends_at(booking: Booking, number: int) -> datetime:
+    if booking.host_role == HostRole.SWAP and number == 1:
         return booking.starts_at + (booking.ends_at - booking.starts_at) / 2
     return booking.ends_at
 
 
-def _feedback_rows(booking: Booking, rounds: list[Round]) -> list[Reminder]:
-    """The feedback request, nudge and "feedback ready" rows of a booking's rounds, unsaved."""
+def _feedback_rows(booking: Booking, rounds: list[tuple[int, int, int]]) -> list[tuple]:
+    """The feedback request, nudge and "feedback ready" rows of a booking's rounds
+    (each as (number, interviewer id, candidate id), in order), as rows."""
     rows = []
-    for round_ in rounds:
-        ends = round_ends_at(round_)
+    for number, interviewer_id, _ in rounds:
+        ends = _round_ends_at(booking, number)
+        rows.append((booking.pk, interviewer_id, Kind.FEEDBACK_REQUEST.value, ends))
         rows.append(
-            Reminder(
-                booking=booking,
-                recipient_id=round_.interviewer_id,
-                kind=Kind.FEEDBACK_REQUEST,
-                due_at=ends,
-            )
+            (booking.pk, interviewer_id, Kind.FEEDBACK_NUDGE.value, ends + FEEDBACK_NUDGE_AFTER)
         )
-        rows.append(
-            Reminder(
-                booking=booking,
-                recipient_id=round_.interviewer_id,
-                kind=Kind.FEEDBACK_NUDGE,
-                due_at=ends + FEEDBACK_NUDGE_AFTER,
-            )
-        )
-    for candidate_id in dict.fromkeys(r.candidate_id for r in rounds):
-        rows.append(
-            Reminder(
-                booking=booking,
-                recipient_id=candidate_id,
-                kind=Kind.FEEDBACK_READY,
-                due_at=booking.ends_at + REVEAL_AFTER,
-            )
-        )
+    ready = booking.ends_at + REVEAL_AFTER
+    for candidate_id in dict.fromkeys(candidate for _, _, candidate in rounds):
+        rows.append((booking.pk, candidate_id, Kind.FEEDBACK_READY.value, ready))
     return rows
+
+
+def _rounds_of(booking_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
+    """Each booking's rounds as (number, interviewer id, candidate id), in order."""
+    rounds: dict[int, list[tuple[int, int, int]]] = {pk: [] for pk in booking_ids}
+    for booking_id, *round_ in (
+        Round.objects.filter(booking__in=booking_ids)
+        .order_by("booking", "number")
+        .values_list("booking_id", "number", "interviewer_id", "candidate_id")
+    ):
+        rounds[booking_id].append(tuple(round_))
+    return rounds
 
 
 def schedule_feedback(booking: Booking) -> None:
@@ -134,10 +135,7 @@ def schedule_feedback(booking: Booking) -> None:
     latest (feedback_revealed brings that forward when both sides are in).
     """
     cancel_pending(booking, kinds=FEEDBACK_KINDS)
-    rounds = list(booking.rounds.all())
-    for round_ in rounds:
-        round_.booking = booking
-    Reminder.objects.bulk_create(_feedback_rows(booking, rounds))
+    insert_rows(Reminder, ROW_FIELDS, _feedback_rows(booking, _rounds_of([booking.pk])[booking.pk]))
 
 
 def cancel_pending(booking: Booking, kinds: list[str] | None = None) -> int:
@@ -158,17 +156,15 @@ def bookings_confirmed(bookings: list[Booking]) -> None:
     """New bookings: a confirmation for both people now (queued after commit),
     the 24 h and 1 h reminders, and the feedback rows of every round.
 
-    Written with one insert for all of them, so the matcher's batch of a few
-    hundred bookings costs the same few queries as one booking.
+    Written with two inserts for all of them (COPY on PostgreSQL, see
+    `insert_rows`), so the matcher's batch of a few hundred bookings costs the
+    same few queries as one booking.
     """
     now = timezone.now()
-    by_id = {booking.pk: booking for booking in bookings}
-    rounds: dict[int, list[Round]] = {pk: [] for pk in by_id}
-    for round_ in Round.objects.filter(booking__in=list(by_id)).order_by("booking", "number"):
-        round_.booking = by_id[round_.booking_id]
-        rounds[round_.booking_id].append(round_)
+    rounds = _rounds_of([booking.pk for booking in bookings])
+    confirmation = Kind.CONFIRMATION.value
     confirmations = [
-        Reminder(booking=booking, recipient_id=person_id, kind=Kind.CONFIRMATION, due_at=now)
+        (booking.pk, person_id, confirmation, now)
         for booking in bookings
         for person_id in (booking.host_id, booking.guest_id)
     ]
@@ -176,8 +172,8 @@ def bookings_confirmed(bookings: list[Booking]) -> None:
     for booking in bookings:
         later += _reminder_rows(booking, now)
         later += _feedback_rows(booking, rounds[booking.pk])
-    Reminder.objects.bulk_create(confirmations + later)
-    _dispatch_on_commit([row.pk for row in confirmations])
+    _dispatch_on_commit(insert_rows(Reminder, ROW_FIELDS, confirmations, with_ids=True))
+    insert_rows(Reminder, ROW_FIELDS, later)
 
 
 def booking_confirmed(booking: Booking) -> None:

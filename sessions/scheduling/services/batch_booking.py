@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from sessions.scheduling import signals
+from sessions.scheduling.bulk import insert_objects
 from sessions.scheduling.calendar import forget_feeds
-from sessions.scheduling.models import Booking, BookingParticipant, Round, Slot
+from sessions.scheduling.models import Booking, BookingParticipant, Slot
 
 from .booking import (
-    _lock_people,
     book_slot,
     check_people,
     check_slot,
@@ -48,7 +48,7 @@ def book_new_slots(
     count as taken). Each slot is given as an unsaved `Slot` with its host,
     times (aware) and kind; the objects passed in are not changed. Runs in
     one transaction (or inside the caller's); the people are locked in one
-    statement, in the order book_slot locks them. When the database refuses
+    statement, in the order book_slot locks them (and read by it). When the database refuses
     the inserts because a booking committed meanwhile overlaps one of the
     batch (the exclusion constraint, or a deadlock it broke), the batch is
     rolled back and every pair is booked by book_slot on its own. Raises only
@@ -116,8 +116,11 @@ def _book_together(pairs: list[tuple[Slot, object]], now: datetime) -> list:
         else:
             checked.append(index)
     people = {slots[i].host_id for i in checked} | {pairs[i][1].pk for i in checked}
-    _lock_people(*(p for p in (pairs[i][1] for i in checked)), *(slots[i].host for i in checked))
-    profiles = {p.user_id: p for p in Profile.objects.filter(user__in=people)}
+    # Locked as _lock_people locks (in user order), and read in the same statement.
+    profiles = {
+        p.user_id: p
+        for p in Profile.objects.select_for_update().filter(user__in=people).order_by("user_id")
+    }
     busy = _busy_rows(people, [slots[i] for i in checked])
     made: list[tuple[Slot, Booking, list[BookingParticipant]]] = []
     for index in checked:
@@ -141,11 +144,12 @@ def _book_together(pairs: list[tuple[Slot, object]], now: datetime) -> list:
         made.append((slot, booking, participants))
     if not made:
         return outcomes
-    Slot.objects.bulk_create([slot for slot, _, _ in made])
-    bookings = Booking.objects.bulk_create([booking for _, booking, _ in made])
-    BookingParticipant.objects.bulk_create([row for _, _, rows in made for row in rows])
+    insert_objects([slot for slot, _, _ in made], with_ids=True)
+    bookings = [booking for _, booking, _ in made]
+    insert_objects(bookings, with_ids=True)
+    insert_objects([row for _, _, rows in made for row in rows])
     picker = QuestionPicker(people)
-    Round.objects.bulk_create(
+    insert_objects(
         [
             r
             for slot, booking, _ in made

@@ -187,6 +187,9 @@ else:
 # embedded default) and written through to the database: a signed-in request
 # reads no session row, and a flushed cache signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rendered pages of signed-in people are kept this long at most under
+# versioned keys (accounts.pagecache); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

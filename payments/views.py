@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.pagecache import cached_page
+
 from . import services, webhooks
 from .models import Order, Product
 
@@ -40,6 +42,7 @@ def _get_order_for_user(request: HttpRequest, **lookup) -> Order:
 
 
 @require_GET
+@cached_page()
 def playbook(request: HttpRequest) -> HttpResponse:
     product = services.get_playbook()
     owned = product is not None and services.paid_order_for(request.user, product) is not None

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from accounts import pagecache
 from accounts.signals import personal_data_requested, user_anonymising
 
 from . import services
@@ -21,6 +22,7 @@ DEPARTURE_REASON = "Your partner closed their account, so this interview can't t
 
 def on_user_anonymising(sender, *, user, now: datetime, **kwargs) -> None:
     Slot.objects.filter(host=user, status=Slot.Status.OPEN).update(status=Slot.Status.WITHDRAWN)
+    pagecache.board_changed()
     upcoming = Booking.objects.filter(
         Q(host=user) | Q(guest=user), status=Booking.Status.CONFIRMED, starts_at__gt=now
     ).order_by("starts_at")

@@ -17,6 +17,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Profile
+from accounts.pagecache import cached_page
 from sessions.grading import selectors as grading_selectors
 from sessions.timeutils import format_duration
 
@@ -78,6 +79,7 @@ class CappedPaginator(Paginator):
 
 @login_required
 @require_GET
+@cached_page(board=True)
 def find_slots(request: HttpRequest) -> HttpResponse:
     form = SlotFilterForm(request.GET or None)
     # A field with an error (say, an end date before the start) drops out of
@@ -290,6 +292,7 @@ def _render_booking(
 
 @login_required
 @require_GET
+@cached_page()
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_booking(request, booking_for(request.user, pk))
 
@@ -507,6 +510,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@cached_page()
 def my_interviews(request: HttpRequest) -> HttpResponse:
     """Upcoming interviews in full; past ones LIST_SHOWN at a time (?past=2 for older)."""
     user, now = request.user, timezone.now()

@@ -1,0 +1,137 @@
+"""The page cache: a signed-in person's pages are served again until a change touches them."""
+
+from datetime import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.pagecache import people_changed
+from sessions.scheduling.models import Slot
+from sessions.scheduling.services import book_slot, cancel_booking, publish_slots
+from tests.factories import UserFactory, make_booking
+from tests.sessions.scheduling.scheduling_support import make_slot, soon
+
+pytestmark = pytest.mark.django_db
+
+MINE = reverse("sessions:mine")
+FIND = reverse("sessions:find")
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.get(MINE)  # sets the CSRF cookie that cached pages are keyed on
+    return client
+
+
+def test_a_repeat_request_is_served_without_running_the_view(django_assert_num_queries):
+    person = UserFactory()
+    make_booking(guest=person)
+    client = signed_in(person)
+    first = client.get(MINE)
+    # One query before the view (user and profile); the view itself runs none.
+    with django_assert_num_queries(1):
+        again = client.get(MINE)
+    assert again.content == first.content
+    assert again.context is None  # not rendered this time
+    assert "no-store" in again["Cache-Control"]
+
+
+def test_a_booking_shows_on_both_peoples_next_request(django_capture_on_commit_callbacks):
+    host, guest = UserFactory(), UserFactory()
+    slot = make_slot(host=host, starts_at=soon(30))
+    host_client, guest_client = signed_in(host), signed_in(guest)
+    booking_url = reverse("sessions:booking", args=[0]).replace("/0/", "/{}/")
+    assert "Nothing booked yet" in guest_client.get(MINE).content.decode()
+    assert "Nothing booked yet" in host_client.get(MINE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book_slot(slot=slot, guest=guest)
+    for client in (guest_client, host_client):
+        page = client.get(MINE).content.decode()
+        assert "Nothing booked yet" not in page
+        assert booking_url.format(booking.pk) in page
+
+
+def test_a_cancellation_shows_on_the_booking_page():
+    booking = make_booking()
+    client = signed_in(booking.guest)
+    url = reverse("sessions:booking", args=[booking.pk])
+    assert client.get(url).context["can_change"] is True
+    client.get(url)
+    cancel_booking(booking=booking, by=booking.host, reason="Ill")
+    assert "Ill" in client.get(url).content.decode()
+
+
+def test_the_find_page_follows_the_slot_board():
+    viewer, host = UserFactory(), UserFactory()
+    make_slot(host=host, starts_at=soon(30))
+    client = signed_in(viewer)
+    assert len(client.get(FIND).context["page"].object_list) == 1
+    # Someone else publishes: the viewer's cached find page is out of date.
+    publish_slots(
+        host=host,
+        first_day=(soon(24 * 3)).date(),
+        start_time=time(10, 0),
+        interview_type="coding",
+        host_role="interviewer",
+        level="senior",
+    )
+    assert len(client.get(FIND).context["page"].object_list) == 2
+    # A third person books one: it leaves everyone's find page.
+    slot = Slot.objects.filter(interview_type="coding").get()
+    book_slot(slot=slot, guest=UserFactory())
+    assert len(client.get(FIND).context["page"].object_list) == 1
+
+
+def test_a_profile_save_renders_in_the_new_zone():
+    person = UserFactory()
+    client = signed_in(person)
+    zone = "Asia/Tokyo" if person.profile.timezone != "Asia/Tokyo" else "Europe/Paris"
+    assert zone not in client.get(MINE).content.decode()
+    assert client.get(MINE).context is None
+    person.profile.timezone = zone
+    person.profile.save()
+    assert zone in client.get(MINE).content.decode()
+
+
+def test_another_browser_of_the_same_person_gets_its_own_copy():
+    person = UserFactory()
+    first, second = signed_in(person), signed_in(person)
+    first.get(MINE)
+    # Another CSRF cookie: the first browser's form tokens are not handed over.
+    assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+    assert second.get(MINE).context is not None
+    assert second.get(MINE).context is None
+
+
+def test_a_page_with_a_message_is_neither_served_nor_kept_from_the_cache():
+    person = UserFactory()
+    slot = make_slot(host=person, starts_at=soon(30))
+    client = signed_in(person)
+    client.get(MINE)
+    assert client.get(MINE).context is None
+    client.post(reverse("sessions:withdraw_slot", args=[slot.pk]))
+    response = client.get(MINE)
+    assert response.context is not None
+    assert "The slot is withdrawn." in response.content.decode()
+    # The next request renders again (the page with the message was not kept), without it.
+    again = client.get(MINE)
+    assert again.context is not None
+    assert "The slot is withdrawn." not in again.content.decode()
+
+
+def test_a_change_told_by_hand_invalidates(django_capture_on_commit_callbacks):
+    person = UserFactory()
+    client = signed_in(person)
+    client.get(MINE)
+    assert client.get(MINE).context is None
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        people_changed(person.pk)
+    assert len(callbacks) == 1  # told again once the transaction commits
+    assert client.get(MINE).context is not None

@@ -15,9 +15,11 @@ Kind, Status = Reminder.Kind, Reminder.Status
 
 def test_a_sweep_with_nothing_due_asks_one_question(booking, django_assert_num_queries):  # noqa: F811
     first_due = Reminder.objects.filter(status=Status.PENDING).order_by("due_at").first()
-    with time_machine.travel(first_due.due_at - timedelta(seconds=1), tick=False):
-        with django_assert_num_queries(1):
-            assert notifications.send_due_reminders() == 0
+    with (
+        time_machine.travel(first_due.due_at - timedelta(seconds=1), tick=False),
+        django_assert_num_queries(1),
+    ):
+        assert notifications.send_due_reminders() == 0
     assert Reminder.objects.filter(status=Status.PENDING).count() > 0
     assert mail.outbox == []
 

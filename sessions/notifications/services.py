@@ -280,6 +280,7 @@ def deliver_batch(*, ids: list[int], lease: datetime, now: datetime) -> int:
     )
     outcomes: dict[tuple[str, str], list[int]] = {}
     ready = []
+    memo: dict = {}  # what the batch's emails share (emails.build_context)
     for reminder in reminders:
         if reminder.attempts > MAX_ATTEMPTS:
             # Only a row whose workers kept dying gets here.
@@ -290,7 +291,7 @@ def deliver_batch(*, ids: list[int], lease: datetime, now: datetime) -> int:
             outcomes.setdefault(skip, []).append(reminder.pk)
             continue
         try:
-            ready.append((reminder, emails.build_message(reminder)))
+            ready.append((reminder, emails.build_message(reminder, memo=memo)))
         except Exception as exc:
             _failed(reminder, exc, now)
     sent: list[int] = []

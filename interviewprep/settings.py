@@ -140,7 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A health check is a `SELECT 1` round trip before the first query of every
+    # request: on a signed-in page, a second statement before the view. Off by
+    # default: a connection that broke (say, PostgreSQL restarted) fails one
+    # request and is then replaced, as Django closes a connection after an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_HEALTH_CHECKS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------

@@ -135,3 +135,16 @@ def test_a_change_told_by_hand_invalidates(django_capture_on_commit_callbacks):
         people_changed(person.pk)
     assert len(callbacks) == 1  # told again once the transaction commits
     assert client.get(MINE).context is not None
+
+
+def test_a_page_is_never_served_to_someone_else_even_with_the_same_csrf_cookie():
+    first, second = UserFactory(), UserFactory()
+    booking = make_booking(guest=first)
+    first_client, second_client = signed_in(first), signed_in(second)
+    second_client.cookies["csrftoken"] = first_client.cookies["csrftoken"].value
+    url = reverse("sessions:booking", args=[booking.pk]).replace(str(booking.pk), "{}")
+    assert url.format(booking.pk) in first_client.get(MINE).content.decode()
+    assert first_client.get(MINE).context is None  # kept
+    page = second_client.get(MINE)
+    assert page.context is not None
+    assert url.format(booking.pk) not in page.content.decode()

@@ -90,10 +90,11 @@ def watch(
 
 def _page_key(request: HttpRequest, csrf_secret: str) -> str:
     user = request.user
+    profile = getattr(user, "profile", None)  # as accounts.middleware.TimezoneMiddleware
     parts = (
         str(user.pk),
         request.get_full_path(),
-        user.profile.timezone,
+        profile.timezone if profile else "",
         csrf_secret,
         getattr(request, "LANGUAGE_CODE", ""),
     )
@@ -127,8 +128,7 @@ def cached_page(*, board: bool = False) -> Callable:
             versions = [found.get(s) for s in scopes]
             entry = found.get(key)
             if entry is not None and all(versions) and entry["versions"] == versions:
-                response = HttpResponse(entry["body"], content_type=entry["content_type"])
-                return response
+                return HttpResponse(entry["body"], content_type=entry["content_type"])
             if not all(versions):
                 # A missing token is made now (never reused), so no old entry matches it.
                 for scope, value in zip(scopes, versions, strict=True):

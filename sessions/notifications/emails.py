@@ -181,10 +181,10 @@ def _active_rubric_dimensions(interview_type: str) -> list[str]:
     return [d.name for d in rubric.dimensions.all()] if rubric else []
 
 
-def _site_url(name: str, memo: dict) -> str | None:
-    key = ("url", name)
+def _site_url(name: str, memo: dict, *args) -> str | None:
+    key = ("url", name, *args)
     if key not in memo:
-        memo[key] = absolute_url(name)
+        memo[key] = absolute_url(name, *args)
     return memo[key]
 
 
@@ -223,8 +223,9 @@ def build_context(
         "is_candidate": is_candidate,
         "is_interviewer": is_interviewer,
         "meeting_url": booking.meeting_url,
-        "room_url": absolute_url("sessions:room", booking.pk),
-        "booking_url": absolute_url("sessions:booking", booking.pk),
+        # Both people's emails about one booking are usually in the same batch.
+        "room_url": _site_url("sessions:room", memo, booking.pk),
+        "booking_url": _site_url("sessions:booking", memo, booking.pk),
         "dashboard_url": _site_url("sessions:dashboard", memo),
         "find_url": _site_url("sessions:find", memo),
         "preferences_url": _site_url("profile", memo),

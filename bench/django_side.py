@@ -79,7 +79,7 @@ def _explain(queries: list[dict]) -> list[str]:
     plans = []
     for q in queries:
         sql = q["sql"]
-        if not sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH")):
+        if not sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH", "(")):
             continue
         try:
             with transaction.atomic():

@@ -141,7 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A health check is a `SELECT 1` round trip before the first query of every
+    # request: on a signed-in page, a second statement before the view. Off by
+    # default: a connection that broke (say, PostgreSQL restarted) fails one
+    # request and is then replaced, as Django closes a connection after an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_HEALTH_CHECKS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------
@@ -188,6 +192,9 @@ else:
 # embedded default) and written through to the database: a signed-in request
 # reads no session row, and a flushed cache signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rendered pages of signed-in people are kept this long at most under
+# versioned keys (accounts.pagecache); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

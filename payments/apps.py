@@ -6,4 +6,10 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from accounts.pagecache import watch
+
         from . import receivers  # noqa: F401
+        from .models import Order
+
+        # The playbook page shows what its reader bought.
+        watch(Order, lambda order: (order.user_id,))

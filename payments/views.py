@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.pagecache import cached_page
+
 from . import services, webhooks
 from .models import Order, Product
 
@@ -40,6 +42,7 @@ def _get_order_for_user(request: HttpRequest, **lookup) -> Order:
 
 
 @require_GET
+@cached_page()
 def playbook(request: HttpRequest) -> HttpResponse:
     product = services.get_playbook()
     owned = product is not None and services.paid_order_for(request.user, product) is not None
@@ -181,9 +184,13 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Webhooks are not configured.", status=503)
     payload = request.body
     try:
-        # The library's own check: HMAC over the raw body, and the timestamp.
-        stripe.Webhook.construct_event(
-            payload, request.headers.get("Stripe-Signature"), secret, WEBHOOK_TOLERANCE_SECONDS
+        # The library's own check: HMAC over the raw body, and the timestamp
+        # (construct_event without the object tree it builds and we never read).
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"),
+            request.headers.get("Stripe-Signature"),
+            secret,
+            WEBHOOK_TOLERANCE_SECONDS,
         )
         event = json.loads(payload)
     except stripe.SignatureVerificationError:

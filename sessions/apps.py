@@ -15,6 +15,7 @@ class InterviewsConfig(AppConfig):
         # person leaves or asks for their data (accounts.signals); scheduling
         # connects first, so the peer's cancellation notice exists before
         # notifications cancels the leaver's own pending emails.
+        from sessions import pagecache
         from sessions.grading import receivers as grading_receivers
         from sessions.matching import receivers as matching_receivers
         from sessions.notifications import receivers
@@ -31,3 +32,5 @@ class InterviewsConfig(AppConfig):
         calendar.connect_receivers()
         # A cancelled booking closes its live room's sockets.
         room_receivers.connect()
+        # Cached pages (accounts.pagecache) are out of date once their rows change.
+        pagecache.connect()

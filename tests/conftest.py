@@ -66,6 +66,9 @@ def pytest_configure(config):
     # test database at the end; and slow password hashing only costs time here.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Page tests read response.context, which a page served from the page cache
+    # lacks; tests/accounts/test_pagecache.py turns the cache on where it is tested.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
+from accounts.pagecache import cached_page
 from sessions.scheduling.models import (
     Booking,
     HostRole,
@@ -300,5 +301,6 @@ def progress_for(user, *, now: datetime | None = None) -> dict:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page()
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/grading/dashboard.html", progress_for(request.user))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.clock import format_clock
 from accounts.models import at_sentence_start
+from accounts.pagecache import cached_page
 from sessions.room.context import round_record_context
 from sessions.scheduling.models import Round
 
@@ -166,6 +167,7 @@ def scorecard_autosave(request: HttpRequest, round_id: int) -> JsonResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page()
 def scorecard_view(request: HttpRequest, round_id: int) -> HttpResponse:
     card = _get_scorecard_to_read(request, round_id)
     if not card.is_submitted:

@@ -175,7 +175,14 @@ def _roles(booking: Booking, recipient) -> list[dict]:
     return roles
 
 
-def _rubric_dimensions(interview_type: str) -> list[str]:
+def _rubric_dimensions(interview_type: str, memo: dict) -> list[str]:
+    key = ("rubric_dimensions", interview_type)
+    if key not in memo:
+        memo[key] = _active_rubric_dimensions(interview_type)
+    return memo[key]
+
+
+def _active_rubric_dimensions(interview_type: str) -> list[str]:
     rubric = (
         Rubric.objects.filter(interview_type=interview_type, active=True)
         .prefetch_related("dimensions")
@@ -184,9 +191,23 @@ def _rubric_dimensions(interview_type: str) -> list[str]:
     return [d.name for d in rubric.dimensions.all()] if rubric else []
 
 
-def build_context(reminder: Reminder, *, now: datetime | None = None) -> dict:
-    """Everything the templates need; call inside timezone.override(recipient's zone)."""
+def _site_url(name: str, memo: dict, *args) -> str | None:
+    key = ("url", name, *args)
+    if key not in memo:
+        memo[key] = absolute_url(name, *args)
+    return memo[key]
+
+
+def build_context(
+    reminder: Reminder, *, now: datetime | None = None, memo: dict | None = None
+) -> dict:
+    """Everything the templates need; call inside timezone.override(recipient's zone).
+
+    `memo` is shared by the emails of one batch: what is the same for all of
+    them (the active rubrics, the site's fixed addresses) is read once.
+    """
     now = now or timezone.now()
+    memo = {} if memo is None else memo
     booking = reminder.booking
     recipient = reminder.recipient
     other = booking.other_participant(recipient)
@@ -212,11 +233,12 @@ def build_context(reminder: Reminder, *, now: datetime | None = None) -> dict:
         "is_candidate": is_candidate,
         "is_interviewer": is_interviewer,
         "meeting_url": booking.meeting_url,
-        "room_url": absolute_url("sessions:room", booking.pk),
-        "booking_url": absolute_url("sessions:booking", booking.pk),
-        "dashboard_url": absolute_url("sessions:dashboard"),
-        "find_url": absolute_url("sessions:find"),
-        "preferences_url": absolute_url("profile"),
+        # Both people's emails about one booking are usually in the same batch.
+        "room_url": _site_url("sessions:room", memo, booking.pk),
+        "booking_url": _site_url("sessions:booking", memo, booking.pk),
+        "dashboard_url": _site_url("sessions:dashboard", memo),
+        "find_url": _site_url("sessions:find", memo),
+        "preferences_url": _site_url("profile", memo),
         "site_url": settings.SITE_URL,
         "has_invite": reminder.kind in ICS_METHODS,
     }
@@ -224,7 +246,7 @@ def build_context(reminder: Reminder, *, now: datetime | None = None) -> dict:
         context["hours_before"] = 24 if reminder.kind == Kind.REMINDER_24H else 1
         if is_candidate:
             context["checklist"] = PREP_CHECKLISTS.get(booking.interview_type, [])
-            context["rubric_dimensions"] = _rubric_dimensions(booking.interview_type)
+            context["rubric_dimensions"] = _rubric_dimensions(booking.interview_type, memo)
     if reminder.kind == Kind.CANCELLATION:
         context["cancelled_by_recipient"] = booking.cancelled_by_id == recipient.pk
         context["cancelled_by_other"] = booking.cancelled_by_id == other.pk
@@ -289,12 +311,15 @@ def _invite_part(booking: Booking, method: str, recipient) -> MIMEText:
     return part
 
 
-def build_message(reminder: Reminder, *, now: datetime | None = None) -> EmailMultiAlternatives:
+def build_message(
+    reminder: Reminder, *, now: datetime | None = None, memo: dict | None = None
+) -> EmailMultiAlternatives:
+    """The row's email; `memo` as in build_context."""
     recipient = reminder.recipient
     name = TEMPLATE_NAMES[reminder.kind]
     twelve_hour = recipient.profile.uses_12_hour_clock
     with timezone.override(recipient.profile.zone), clock.override(twelve_hour=twelve_hour):
-        context = build_context(reminder, now=now)
+        context = build_context(reminder, now=now, memo=memo)
         subject = render_to_string(f"emails/{name}-subject.txt", context)
         text = render_to_string(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)

@@ -57,13 +57,14 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("sessions:booking", pk=booking.pk)
     now = timezone.now()
     current = current_round_number(booking, now=now)
-    rounds = list(
-        booking.rounds.select_related(
-            "booking__slot", "interviewer__profile", "candidate__profile", "question"
-        )
-    )
+    # The booking came with both people and their profiles (bookings_of): the
+    # rounds take them from it rather than joining them again.
+    people = {booking.host_id: booking.host, booking.guest_id: booking.guest}
+    rounds = list(booking.rounds.select_related("question"))
     timeline = []
     for r in rounds:
+        r.booking = booking
+        r.interviewer, r.candidate = people[r.interviewer_id], people[r.candidate_id]
         r.starts_at, r.ends_at = round_window(booking, r.number)
         r.minutes = int((r.ends_at - r.starts_at) / timedelta(minutes=1))
         r.phases = plan_for(booking.interview_type, minutes=r.minutes)

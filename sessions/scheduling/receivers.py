@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from accounts import pagecache
 from accounts.signals import personal_data_requested, user_anonymising
 
 from . import services, signals
@@ -28,6 +29,7 @@ def on_user_anonymising(sender, *, user, now: datetime, **kwargs) -> None:
     Slot.objects.filter(host=user, status__in=[Slot.Status.OPEN, Slot.Status.HELD]).update(
         status=Slot.Status.WITHDRAWN
     )
+    pagecache.board_changed()
     upcoming = Booking.objects.filter(
         Q(host=user) | Q(guest=user), status=Booking.Status.CONFIRMED, starts_at__gt=now
     ).order_by("starts_at")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import onboarding_required
 from accounts.models import Profile
+from accounts.pagecache import cached_page
 from sessions.grading import selectors as grading_selectors
 from sessions.timeutils import format_duration
 
@@ -81,6 +82,7 @@ class CappedPaginator(Paginator):
 
 @login_required
 @require_GET
+@cached_page(board=True)
 def find_slots(request: HttpRequest) -> HttpResponse:
     form = SlotFilterForm(request.GET or None)
     # A field with an error (say, an end date before the start) drops out of
@@ -294,6 +296,7 @@ def _render_booking(
 
 @login_required
 @require_GET
+@cached_page()
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_booking(request, booking_for(request.user, pk))
 
@@ -512,6 +515,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@cached_page()
 def my_interviews(request: HttpRequest) -> HttpResponse:
     """Upcoming interviews in full; past ones LIST_SHOWN at a time (?past=2 for older)."""
     user, now = request.user, timezone.now()

@@ -79,7 +79,7 @@ def say(line: str) -> None:
 
 
 # Transactional, so every batch commits and queues its emails as in a worker.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.timeout(3000)
 def test_ten_thousand_open_requests_matched_and_booked_by_one_worker():
     load_at_start = os.getloadavg()

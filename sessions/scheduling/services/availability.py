@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import pagecache
 from sessions.scheduling.availability_models import AvailabilitySchedule
 from sessions.scheduling.models import Booking, BookingParticipant, Slot
 from sessions.timeutils import format_day, format_duration, localize
@@ -181,6 +182,8 @@ def materialise_schedule(
             ignore_conflicts=True,
         )
         report.created = len(created)
+        if created or kept:
+            _offer_changed({schedule.host_id})
         refresh_holds(host=schedule.host, now=now)
     return report
 
@@ -208,7 +211,15 @@ def _remove_occurrences(slots: list[Slot]) -> int:
     )
     Slot.objects.filter(pk__in=kept_for_history).update(status=Slot.Status.WITHDRAWN, schedule=None)
     Slot.objects.filter(pk__in=set(pks) - kept_for_history).delete()
+    _offer_changed({s.host_id for s in slots})
     return len(pks)
+
+
+def _offer_changed(host_ids) -> None:
+    """Bulk writes send no post_save: the hosts' cached pages and the slot board
+    (find) are told here that what is on offer changed."""
+    pagecache.people_changed(*host_ids)
+    pagecache.board_changed()
 
 
 def _addable(
@@ -348,6 +359,8 @@ def refresh_holds(*, host, now: datetime | None = None) -> int:
         hold, release = _holds_and_releases(host=host, now=now)
         Slot.objects.filter(pk__in=hold).update(status=Slot.Status.HELD)
         Slot.objects.filter(pk__in=release).update(status=Slot.Status.OPEN)
+        if hold or release:
+            _offer_changed({getattr(host, "pk", host)})
     return len(hold) + len(release)
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from accounts import pagecache
 from accounts.models import Profile
 from sessions.scheduling import signals
 from sessions.scheduling.bulk import insert_objects
@@ -157,6 +158,8 @@ def _book_together(pairs: list[tuple[Slot, object]], now: datetime) -> list:
         ]
     )
     # What book_slot's Booking.save() does through post_save, for the whole batch.
-    forget_feeds(*sorted({p for b in bookings for p in (b.host_id, b.guest_id)}))
+    people_booked = sorted({p for b in bookings for p in (b.host_id, b.guest_id)})
+    forget_feeds(*people_booked)
+    pagecache.people_changed(*people_booked)
     signals.bookings_confirmed.send(sender=Booking, bookings=bookings)
     return outcomes

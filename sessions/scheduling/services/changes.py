@@ -7,6 +7,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import pagecache
 from accounts.models import Profile
 from sessions.scheduling import signals
 from sessions.scheduling.models import Booking, RescheduleRequest, Slot
@@ -264,5 +265,6 @@ def complete_finished_bookings(*, now: datetime | None = None) -> int:
                 Profile.objects.filter(user_id__in=[host_id, guest_id]).update(
                     completed_sessions=F("completed_sessions") + 1
                 )
+                pagecache.people_changed(host_id, guest_id)
                 done += 1
     return done

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import pagecache
 from accounts.models import Profile
 from sessions.scheduling.models import (
     DEFAULT_MINUTES,
@@ -125,6 +126,9 @@ def publish_slots(
                 for start in starts
             ]
         )
+        # bulk_create sends no post_save: the cached pages are told here.
+        pagecache.people_changed(host.pk)
+        pagecache.board_changed()
     return slots
 
 

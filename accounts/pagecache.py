@@ -1,0 +1,159 @@
+"""Rendered pages of a signed-in person, kept in the cache under versioned keys.
+
+Rendering the busiest pages (find, my interviews, the dashboard, a booking)
+costs ten to twenty times a bare signed-in request, while their data changes
+rarely. `cached_page` keeps a page's rendered body in the cache (Redis in
+production) and serves it again while nothing it shows has changed.
+
+What "nothing changed" means: each person has a version token, and so has the
+board of open slots. Any save or delete of a watched model (see `watch`)
+replaces the tokens of the people it touches, at once and again after the
+transaction commits (so a page read meanwhile is not kept under the new
+token). A stored page remembers the tokens it was rendered under and is used
+only while they are still current. Bulk `.update()` calls bypass model signals:
+code that changes watched rows that way calls `people_changed` /
+`board_changed` itself. Every entry also expires after
+settings.PAGE_CACHE_SECONDS, which bounds how stale a page can be for what no
+token covers: the clock ("in 3 hours", past or upcoming) and other people's
+names and ratings.
+
+The key holds the page's full path, the viewer, the viewer's time zone and the
+viewer's CSRF cookie (a cached form's token must match the browser that posts
+it). A response with a flash message, a status other than 200, or a streamed
+body is never stored, and a request with a message waiting is never served
+from the cache. With PAGE_CACHE_SECONDS at 0 the decorator does nothing.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+
+BOARD = "board"
+_VERSION_PREFIX = "pagecache:v:"
+_PAGE_PREFIX = "pagecache:page:"
+
+
+def _version_key(scope) -> str:
+    return f"{_VERSION_PREFIX}{scope}"
+
+
+def _bump(scopes: set) -> None:
+    if scopes:
+        cache.set_many({_version_key(s): secrets.token_hex(8) for s in scopes}, timeout=None)
+
+
+def _changed(scopes: set) -> None:
+    # Now, for the rest of this request and transaction; and after commit, so a
+    # page rendered by another request before the commit is not kept as current.
+    _bump(scopes)
+    transaction.on_commit(lambda: _bump(scopes))
+
+
+def people_changed(*user_ids: int | None) -> None:
+    """Every cached page of these people (user ids; None is ignored) is out of date."""
+    _changed({pk for pk in user_ids if pk is not None})
+
+
+def board_changed() -> None:
+    """Every cached page listing open slots (the find page) is out of date."""
+    _changed({BOARD})
+
+
+def watch(
+    model: type[Model],
+    people: Callable[[Model], Iterable[int | None]],
+    *,
+    board: bool = False,
+) -> None:
+    """After any save or delete of `model`, the people `people(instance)` names are
+    out of date (user ids), and with `board` the slot board too."""
+
+    def receiver(sender, instance, **kwargs) -> None:
+        scopes = {pk for pk in people(instance) if pk is not None}
+        if board:
+            scopes.add(BOARD)
+        _changed(scopes)
+
+    uid = f"pagecache:{model._meta.label}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+
+
+def _page_key(request: HttpRequest, csrf_secret: str) -> str:
+    user = request.user
+    profile = getattr(user, "profile", None)  # as accounts.middleware.TimezoneMiddleware
+    parts = (
+        str(user.pk),
+        request.get_full_path(),
+        profile.timezone if profile else "",
+        csrf_secret,
+        getattr(request, "LANGUAGE_CODE", ""),
+    )
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return _PAGE_PREFIX + digest
+
+
+def cached_page(*, board: bool = False) -> Callable:
+    """Serve a signed-in person's GET page from the cache while its versions hold.
+
+    With `board`, the page also depends on the slot board's version. Use under
+    login_required; anonymous requests and other methods pass straight through.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            seconds = settings.PAGE_CACHE_SECONDS
+            csrf_secret = request.META.get("CSRF_COOKIE")
+            if (
+                not seconds
+                or request.method != "GET"
+                or not request.user.is_authenticated
+                or not csrf_secret
+                or len(messages.get_messages(request))
+            ):
+                return view(request, *args, **kwargs)
+            scopes = [_version_key(request.user.pk)] + ([_version_key(BOARD)] if board else [])
+            key = _page_key(request, csrf_secret)
+            found = cache.get_many([key, *scopes])
+            versions = [found.get(s) for s in scopes]
+            entry = found.get(key)
+            if entry is not None and all(versions) and entry["versions"] == versions:
+                return HttpResponse(entry["body"], content_type=entry["content_type"])
+            if not all(versions):
+                # A missing token is made now (never reused), so no old entry matches it.
+                for scope, value in zip(scopes, versions, strict=True):
+                    if not value:
+                        cache.add(scope, secrets.token_hex(8), timeout=None)
+                current = cache.get_many(scopes)
+                versions = [current.get(s) for s in scopes]
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and all(versions)
+                and not len(messages.get_messages(request))
+            ):
+                cache.set(
+                    key,
+                    {
+                        "versions": versions,
+                        "body": response.content,
+                        "content_type": response["Content-Type"],
+                    },
+                    timeout=seconds,
+                )
+            return response
+
+        return wrapper
+
+    return decorator

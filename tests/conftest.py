@@ -67,7 +67,7 @@ def pytest_configure(config):
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Page tests read response.context, which a page served from the page cache
-    # lacks; tests/accounts/test_pagecache.py turns the cache on where it is tested.
+    # lacks; tests/accounts/test_pagecache.py and the browser tests turn it on.
     settings.PAGE_CACHE_SECONDS = 0
 
 
@@ -82,6 +82,14 @@ def _pinned_clock(request):
         pytest.skip(f"{PIN_NOW_VARIABLE}: its worker subprocesses cannot share the pinned clock")
     with time_machine.travel(instant, tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_in_browsers(request, settings):
+    # A browser reads pages as production serves them: from the page cache when
+    # nothing they show has changed.
+    if request.node.get_closest_marker("browser"):
+        settings.PAGE_CACHE_SECONDS = 60
 
 
 @pytest.fixture(autouse=True)

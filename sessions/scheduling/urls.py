@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from sessions.converters import CalendarTokenConverter
 
-from . import availability_views, board, room_views, views
+from . import availability_views, board, booking_views, room_views, views
 
 register_converter(CalendarTokenConverter, "calendar_token")
 
@@ -12,9 +12,9 @@ urlpatterns = [
     path("on-offer/", board.public_board, name="board"),
     path("interviews/find/", views.find_slots, name="find"),
     path("interviews/mine/", views.my_interviews, name="mine"),
-    path("interviews/publish/", views.publish, name="publish"),
-    path("interviews/slots/<int:pk>/book/", views.book, name="book"),
-    path("interviews/slots/<int:pk>/withdraw/", views.withdraw_slot, name="withdraw_slot"),
+    path("interviews/publish/", booking_views.publish, name="publish"),
+    path("interviews/slots/<int:pk>/book/", booking_views.book, name="book"),
+    path("interviews/slots/<int:pk>/withdraw/", booking_views.withdraw_slot, name="withdraw_slot"),
     path(
         "interviews/slots/<int:pk>/restore/", availability_views.restore_slot, name="restore_slot"
     ),
@@ -31,26 +31,30 @@ urlpatterns = [
         name="restore_availability",
     ),
     path("interviews/<int:pk>/", views.booking_detail, name="booking"),
-    path("interviews/<int:pk>/cancel/", views.cancel, name="cancel"),
-    path("interviews/<int:pk>/reschedule/", views.propose_reschedule, name="reschedule"),
-    path("interviews/<int:pk>/no-show/", views.report_no_show, name="no_show"),
-    path("interviews/<int:pk>/no-show/dispute/", views.dispute_no_show, name="dispute_no_show"),
+    path("interviews/<int:pk>/cancel/", booking_views.cancel, name="cancel"),
+    path("interviews/<int:pk>/reschedule/", booking_views.propose_reschedule, name="reschedule"),
+    path("interviews/<int:pk>/no-show/", booking_views.report_no_show, name="no_show"),
+    path(
+        "interviews/<int:pk>/no-show/dispute/",
+        booking_views.dispute_no_show,
+        name="dispute_no_show",
+    ),
     path("interviews/<int:pk>/invite.ics", views.booking_ics, name="booking_ics"),
     path(
         "interviews/reschedules/<int:pk>/accept/",
-        views.answer_reschedule,
+        booking_views.answer_reschedule,
         {"answer": "accept"},
         name="accept_reschedule",
     ),
     path(
         "interviews/reschedules/<int:pk>/decline/",
-        views.answer_reschedule,
+        booking_views.answer_reschedule,
         {"answer": "decline"},
         name="decline_reschedule",
     ),
     path(
         "interviews/reschedules/<int:pk>/withdraw/",
-        views.answer_reschedule,
+        booking_views.answer_reschedule,
         {"answer": "withdraw"},
         name="withdraw_reschedule",
     ),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.pagecache import cached_page
 
-from . import services, webhooks
+from . import checkout, services, webhooks
 from .models import Order, Product
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def buy(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Payments are not set up on this server yet.")
         return redirect("payments:playbook")
     try:
-        url = services.start_checkout(user=request.user, product=product)
+        url = checkout.start_checkout(user=request.user, product=product)
     except services.AlreadyOwned:
         messages.info(request, "You already own the playbook: download it below.")
         return redirect("payments:playbook")
@@ -112,7 +112,7 @@ def success(request: HttpRequest) -> HttpResponse:
     if order.status == Order.Status.PENDING and services.payments_configured():
         # The webhook usually gets here first; if not, settle it now.
         try:
-            order = services.fulfill_checkout(session_id=session_id) or order
+            order = checkout.fulfill_checkout(session_id=session_id) or order
         except stripe.StripeError:
             logger.warning("Success page could not check session %s", session_id, exc_info=True)
     return render(request, "payments/success.html", {"order": order})

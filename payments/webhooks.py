@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils import timezone
 
-from . import services
+from . import checkout, refunds
 from .models import Order, StripeEvent
 
 logger = logging.getLogger(__name__)
@@ -52,24 +52,24 @@ class Outcome:
 
 def _checkout_completed(obj: dict) -> Outcome:
     # Also async_payment_succeeded: both mean "look at the session now".
-    order = services.fulfill_checkout(session_id=_required_text(obj, "id"))
+    order = checkout.fulfill_checkout(session_id=_required_text(obj, "id"))
     if order is None:
         return Outcome("no order for this session")
     return Outcome(f"order is {order.status}", order)
 
 
 def _checkout_failed(obj: dict) -> Outcome:
-    order = services.fail_checkout(session_id=_required_text(obj, "id"))
+    order = checkout.fail_checkout(session_id=_required_text(obj, "id"))
     return Outcome(f"order is {order.status}" if order else "no order for this session", order)
 
 
 def _checkout_expired(obj: dict) -> Outcome:
-    order = services.expire_checkout(session_id=_required_text(obj, "id"))
+    order = checkout.expire_checkout(session_id=_required_text(obj, "id"))
     return Outcome(f"order is {order.status}" if order else "no order for this session", order)
 
 
 def _charge_refunded(obj: dict) -> Outcome:
-    order = services.refund_payment(
+    order = refunds.refund_payment(
         payment_intent_id=_text(obj, "payment_intent"),
         fully_refunded=obj.get("refunded") is True,
         amount_refunded=_whole_number(obj, "amount_refunded"),
@@ -78,7 +78,7 @@ def _charge_refunded(obj: dict) -> Outcome:
 
 
 def _dispute_changed(obj: dict) -> Outcome:
-    order = services.sync_dispute(
+    order = refunds.sync_dispute(
         payment_intent_id=_text(obj, "payment_intent"), dispute_id=_text(obj, "id")
     )
     if order is None:

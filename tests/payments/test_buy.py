@@ -1,7 +1,7 @@
 import socket
 
+from payments.checkout import checkout_idempotency_key
 from payments.models import Order
-from payments.services import checkout_idempotency_key
 from tests.payments.helpers import buy
 
 

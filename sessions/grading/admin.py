@@ -20,7 +20,7 @@ from .models import (
     Score,
     Scorecard,
 )
-from .services import activate_rubric, new_rubric_version, rubric_in_use
+from .rubrics import activate_rubric, new_rubric_version, rubric_in_use
 
 
 class FrozenWhenUsed:

@@ -1,4 +1,6 @@
-"""Grading workflows: scorecards (draft, submit), interviewer ratings, rubric versions.
+"""Grading workflows: scorecards (draft, submit) and interviewer ratings.
+
+Rubric versions are in sessions.grading.rubrics.
 
 Who may grade or rate, and the reveal rule, live in sessions.grading.selectors;
 the reads callers use beside these workflows are re-exported here. Submitting
@@ -22,7 +24,6 @@ from .models import (
     Calibration,
     Dimension,
     InterviewerRating,
-    LevelAnchor,
     Recommendation,
     Rubric,
     Score,
@@ -379,51 +380,3 @@ def rate_interviewer(
         raise ValidationError(
             "You have already rated this interviewer for this session.", code="already_rated"
         ) from None
-
-
-# --- Rubric versions ----------------------------------------------------------------
-
-
-def new_rubric_version(*, rubric: Rubric) -> Rubric:
-    """Copy `rubric` into the next version, make the copy the active one.
-
-    Scorecards keep the version they were graded with; the copy is where edits go.
-    """
-    with transaction.atomic():
-        versions = Rubric.objects.select_for_update().filter(interview_type=rubric.interview_type)
-        latest = max(r.version for r in versions)  # evaluating takes the locks
-        versions.filter(active=True).update(active=False)
-        copy = Rubric.objects.create(
-            interview_type=rubric.interview_type,
-            version=latest + 1,
-            title=rubric.title,
-            summary=rubric.summary,
-            active=True,
-        )
-        for dimension in rubric.dimensions.prefetch_related("anchors"):
-            new_dimension = Dimension.objects.create(
-                rubric=copy,
-                key=dimension.key,
-                name=dimension.name,
-                measures=dimension.measures,
-                order=dimension.order,
-            )
-            LevelAnchor.objects.bulk_create(
-                LevelAnchor(dimension=new_dimension, score=a.score, behaviour=a.behaviour)
-                for a in dimension.anchors.all()
-            )
-    return copy
-
-
-def activate_rubric(*, rubric: Rubric) -> None:
-    """Make `rubric` the version new scorecards use (e.g. to roll back)."""
-    with transaction.atomic():
-        versions = Rubric.objects.select_for_update().filter(interview_type=rubric.interview_type)
-        list(versions)
-        versions.filter(active=True).exclude(pk=rubric.pk).update(active=False)
-        versions.filter(pk=rubric.pk).update(active=True)
-    rubric.active = True
-
-
-def rubric_in_use(rubric: Rubric) -> bool:
-    return rubric.pk is not None and Scorecard.objects.filter(rubric=rubric).exists()

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from sessions.grading import rubrics
 from sessions.grading import services as grading
 from sessions.models import LevelAnchor, Rubric
 from tests.sessions.grading.grading_support import complete_data, past_booking
@@ -15,7 +16,7 @@ def _graded_scorecard():
 
 def test_a_new_version_copies_everything_and_becomes_the_active_one():
     old = Rubric.objects.get(interview_type="system_design", active=True)
-    new = grading.new_rubric_version(rubric=old)
+    new = rubrics.new_rubric_version(rubric=old)
     old.refresh_from_db()
     assert (old.active, new.active, new.version) == (False, True, old.version + 1)
     assert list(new.dimensions.values_list("key", flat=True)) == list(
@@ -28,7 +29,7 @@ def test_a_new_version_copies_everything_and_becomes_the_active_one():
 def test_old_scorecards_keep_their_version_and_new_ones_use_the_new_one(client):
     card = _graded_scorecard()
     old = card.rubric
-    new = grading.new_rubric_version(rubric=old)
+    new = rubrics.new_rubric_version(rubric=old)
     renamed = new.dimensions.get(key="requirements_clarification")
     renamed.name = "Pins down requirements first"
     renamed.save()

@@ -31,6 +31,11 @@ user_anonymising = Signal()
 # and other people by display name only, never by email.
 personal_data_requested = Signal()
 
+# Sent by the profile and welcome pages after a person's time zone changed, with
+# `user`. Receivers move what is laid out in the person's local time (weekly
+# availability publishes its hours in the new zone at once).
+profile_zone_changed = Signal()
+
 
 @receiver(post_save, sender=User)
 def create_profile(sender, instance: User, created: bool, **kwargs) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import services
 from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, WelcomeForm
 from .models import Profile, new_calendar_token
+from .signals import profile_zone_changed
 
 
 def _own_profile(request: HttpRequest) -> Profile:
@@ -30,6 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("sessions:dashboard")
     return render(request, "home.html")
+
+
+def _announce_zone_change(user, form) -> None:
+    if "timezone" in form.changed_data:
+        profile_zone_changed.send(sender=Profile, user=user)
 
 
 @login_required
@@ -49,6 +55,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
         form.save(commit=False)
         profile.onboarded_at = profile.onboarded_at or timezone.now()
         profile.save(update_fields=[*WelcomeForm.Meta.fields, "onboarded_at"])
+        _announce_zone_change(request.user, form)
         messages.success(request, "You're set. Publish a slot or find a peer to practise with.")
         return redirect(next_url or "sessions:dashboard")
     return render(
@@ -68,6 +75,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         form.save(commit=False)
         profile.save(update_fields=ProfileForm.Meta.fields)
+        _announce_zone_change(request.user, form)
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     prefs = NotificationPreferencesForm(instance=request.user.profile, prefix="prefs")

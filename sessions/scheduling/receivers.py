@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from accounts import pagecache
-from accounts.signals import personal_data_requested, user_anonymising
+from accounts.signals import personal_data_requested, profile_zone_changed, user_anonymising
 
 from . import services, signals
 from .availability_models import AvailabilitySchedule
@@ -184,12 +184,22 @@ def on_bookings_confirmed(sender, *, bookings: list[Booking], **kwargs) -> None:
         services.refresh_holds(host=host_id)
 
 
+def on_profile_zone_changed(sender, *, user, **kwargs) -> None:
+    """A person moved zone: their weekly hours are laid out in the new one at once,
+    not at the next hourly run (booked times stay where they are)."""
+    for schedule in AvailabilitySchedule.objects.filter(host=user, withdrawn_at__isnull=True):
+        services.materialise_schedule(schedule=schedule)
+
+
 def connect() -> None:
     """Connect once (app ready); before notifications, so the peer's notice exists
     before the leaver's own pending emails are cancelled."""
     user_anonymising.connect(on_user_anonymising, dispatch_uid=f"{__name__}.on_user_anonymising")
     personal_data_requested.connect(
         on_personal_data_requested, dispatch_uid=f"{__name__}.on_personal_data_requested"
+    )
+    profile_zone_changed.connect(
+        on_profile_zone_changed, dispatch_uid=f"{__name__}.on_profile_zone_changed"
     )
     signals.bookings_confirmed.connect(
         on_bookings_confirmed, dispatch_uid=f"{__name__}.on_bookings_confirmed"

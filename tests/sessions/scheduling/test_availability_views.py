@@ -244,3 +244,30 @@ def test_an_override_may_separate_the_date_from_its_hours_with_a_tab(client, hos
     assert response.status_code == 302, response.content.decode()
     overrides = AvailabilitySchedule.objects.get(host=host).overrides.all()
     assert [str(o) for o in overrides] == ["2027-01-21: off", "2027-01-26: 09:00–10:00"]
+
+
+def test_moving_zone_lays_the_weekly_hours_out_in_the_new_zone_at_once(client, host):
+    from zoneinfo import ZoneInfo
+
+    from tests.accounts.test_profile import valid_data
+
+    save(host, weekly={1: "18:00-20:00"}, now=NOW)  # Tuesdays, Berlin
+    new_york = ZoneInfo("America/New_York")
+
+    def local_starts() -> set[str]:
+        return {
+            f"{s.starts_at.astimezone(new_york):%a %H:%M}"
+            for s in Slot.objects.filter(host=host, status="open")
+        }
+
+    assert local_starts() == {"Tue 12:00", "Tue 13:00"}  # 18:00 and 19:00 in Berlin
+    response = signed_in(client, host).post(
+        reverse("profile"), valid_data(timezone="America/New_York")
+    )
+
+    assert response.status_code == 302
+    assert local_starts() == {"Tue 18:00", "Tue 19:00"}
+    # Saving again without a new zone changes nothing.
+    before = set(Slot.objects.filter(host=host, status="open").values_list("pk", flat=True))
+    signed_in(client, host).post(reverse("profile"), valid_data(timezone="America/New_York"))
+    assert set(Slot.objects.filter(host=host, status="open").values_list("pk", flat=True)) == before

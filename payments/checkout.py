@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import pagecache
+
 from .models import Order, Product
 from .services import (
     AlreadyOwned,
@@ -106,7 +108,7 @@ def start_checkout(*, user, product: Product) -> str:
                 if settled and settled.status == Order.Status.PAID:
                     raise AlreadyOwned
                 raise PaymentProcessing
-            _close_order(order_id=order.pk, status=Order.Status.EXPIRED)
+            _close_order(order=order, status=Order.Status.EXPIRED)
             continue
         try:
             session = client.v1.checkout.sessions.create(
@@ -116,7 +118,7 @@ def start_checkout(*, user, product: Product) -> str:
         except stripe.IdempotencyError:
             # An earlier attempt for this order used other details (the buyer
             # changed their email since): retire the order and start a new one.
-            _close_order(order_id=order.pk, status=Order.Status.FAILED)
+            _close_order(order=order, status=Order.Status.FAILED)
             continue
         Order.objects.filter(pk=order.pk, stripe_checkout_session_id__isnull=True).update(
             stripe_checkout_session_id=session.id
@@ -146,12 +148,13 @@ def _order_for_session(session) -> Order | None:
     return order
 
 
-def _close_order(*, order_id: int, status: str) -> bool:
-    return bool(
-        Order.objects.filter(pk=order_id, status=Order.Status.PENDING).update(
-            status=status, closed_at=timezone.now()
-        )
+def _close_order(*, order: Order, status: str) -> bool:
+    closed = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+        status=status, closed_at=timezone.now()
     )
+    # A bulk update sends no post_save: the buyer's cached pages are told here.
+    pagecache.people_changed(order.user_id)
+    return bool(closed)
 
 
 def _queue_receipt(order_id: int) -> None:
@@ -175,7 +178,7 @@ def fulfill_checkout(*, session_id: str) -> Order | None:
         flag_order(order, f"Checkout Session {session.id} names another order; not fulfilled.")
         return order
     if session.status == "expired":
-        _close_order(order_id=order.pk, status=Order.Status.EXPIRED)
+        _close_order(order=order, status=Order.Status.EXPIRED)
         order.refresh_from_db()
         return order
     if session.payment_status != "paid":
@@ -206,6 +209,8 @@ def fulfill_checkout(*, session_id: str) -> Order | None:
         Order.objects.filter(pk=order.pk, stripe_payment_intent_id="").update(
             stripe_payment_intent_id=session.payment_intent or ""
         )
+    # The bulk updates above send no post_save: the playbook page is told here.
+    pagecache.people_changed(order.user_id)
     order.refresh_from_db()
     return order
 
@@ -214,7 +219,7 @@ def fail_checkout(*, session_id: str) -> Order | None:
     """A delayed payment (bank debit) failed: the order can never be paid."""
     order = Order.objects.filter(stripe_checkout_session_id=session_id).first()
     if order:
-        _close_order(order_id=order.pk, status=Order.Status.FAILED)
+        _close_order(order=order, status=Order.Status.FAILED)
         order.refresh_from_db()
     return order
 
@@ -222,6 +227,6 @@ def fail_checkout(*, session_id: str) -> Order | None:
 def expire_checkout(*, session_id: str) -> Order | None:
     order = Order.objects.filter(stripe_checkout_session_id=session_id).first()
     if order:
-        _close_order(order_id=order.pk, status=Order.Status.EXPIRED)
+        _close_order(order=order, status=Order.Status.EXPIRED)
         order.refresh_from_db()
     return order

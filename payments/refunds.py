@@ -10,6 +10,8 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import pagecache
+
 from .checkout import fulfill_checkout
 from .models import Order
 from .services import flag_order, stripe_client
@@ -50,6 +52,7 @@ def refund_payment(*, payment_intent_id: str, fully_refunded: bool, amount_refun
     ).update(status=Order.Status.REFUNDED, refunded_at=now)
     if not revoked:
         Order.objects.filter(pk=order.pk, refunded_at__isnull=True).update(refunded_at=now)
+    pagecache.people_changed(order.user_id)  # bulk updates send no post_save
     logger.info("Order %s refunded", order.pk)
     order.refresh_from_db()
     return order
@@ -112,6 +115,7 @@ def sync_dispute(*, payment_intent_id: str, dispute_id: str) -> Order | None:
                 # The buyer got another copy meanwhile (a complimentary grant).
                 note = f"Dispute {dispute_id} {status}, but the buyer owns another copy."
                 transaction.on_commit(lambda: flag_order(order, note))
+        pagecache.people_changed(order.user_id)  # bulk updates send no post_save
     order.refresh_from_db()
     reason = dispute.reason or "no reason given"
     if status in DISPUTE_OPEN or (status == DISPUTE_LOST and order.disputed_at == now):

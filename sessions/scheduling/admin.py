@@ -7,6 +7,8 @@ them through the actions, which call the same services people use.
 
 from django.contrib import admin, messages
 
+from accounts import pagecache
+
 from . import services
 from .availability_models import AvailabilitySchedule, DateOverride, WeeklyHours
 from .models import (
@@ -43,9 +45,12 @@ class SlotAdmin(admin.ModelAdmin):
 
     @admin.action(description="Withdraw the selected open slots")
     def withdraw(self, request, queryset):
-        count = queryset.filter(status__in=[Slot.Status.OPEN, Slot.Status.HELD]).update(
-            status=Slot.Status.WITHDRAWN
-        )
+        chosen = queryset.filter(status__in=[Slot.Status.OPEN, Slot.Status.HELD])
+        hosts = set(chosen.values_list("host_id", flat=True))
+        count = chosen.update(status=Slot.Status.WITHDRAWN)
+        # A bulk update sends no post_save: the hosts' pages and the board are told here.
+        pagecache.people_changed(*hosts)
+        pagecache.board_changed()
         self.message_user(request, f"{count} slot(s) withdrawn.")
 
 

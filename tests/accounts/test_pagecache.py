@@ -192,3 +192,24 @@ def test_a_batch_of_bookings_reaches_both_peoples_lists(django_capture_on_commit
     booking_url = reverse("sessions:booking", args=[booking.pk])
     for client in (guest_client, host_client):
         assert booking_url in client.get(MINE).content.decode()
+
+
+def test_slots_withdrawn_by_staff_in_the_admin_leave_the_find_page_and_the_hosts_list(staff):
+    """The admin's bulk action writes with .update(), without post_save."""
+    viewer, host = UserFactory(), UserFactory()
+    slot = make_slot(host=host, starts_at=soon(30))
+    client, host_client = signed_in(viewer), signed_in(host)
+    withdraw_url = reverse("sessions:withdraw_slot", args=[slot.pk])
+    assert [s.pk for s in client.get(FIND).context["page"].object_list] == [slot.pk]
+    assert withdraw_url in host_client.get(MINE).content.decode()
+    admin = Client()
+    admin.force_login(staff)
+    response = admin.post(
+        reverse("admin:interviews_slot_changelist"),
+        {"action": "withdraw", "_selected_action": [slot.pk]},
+    )
+    assert response.status_code == 302
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.WITHDRAWN
+    assert client.get(FIND).context["page"].object_list == []
+    assert withdraw_url not in host_client.get(MINE).content.decode()

@@ -40,6 +40,10 @@ def on_user_anonymising(sender, *, user, now: datetime, **kwargs) -> None:
     RescheduleRequest.objects.filter(
         proposed_by=user, status=RescheduleRequest.Status.PENDING
     ).update(status=RescheduleRequest.Status.WITHDRAWN, responded_at=now)
+    # Every partner's pages (past interviews, bookings, feedback) show the name
+    # being scrubbed; they are out of date once this transaction commits.
+    shared = Booking.objects.filter(Q(host=user) | Q(guest=user)).values_list("host_id", "guest_id")
+    pagecache.people_changed(*{pk for pair in shared for pk in pair})
 
 
 def _who(user, person_id: int | None, partner) -> str | None:

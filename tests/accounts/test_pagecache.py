@@ -213,3 +213,22 @@ def test_slots_withdrawn_by_staff_in_the_admin_leave_the_find_page_and_the_hosts
     assert slot.status == Slot.Status.WITHDRAWN
     assert client.get(FIND).context["page"].object_list == []
     assert withdraw_url not in host_client.get(MINE).content.decode()
+
+
+def test_a_closed_accounts_name_leaves_its_past_partners_pages():
+    """Anonymising scrubs a name that a partner's cached pages still show."""
+    from accounts.services import anonymise_user
+    from sessions.scheduling.models import Booking
+
+    leaver, partner = UserFactory(), UserFactory()
+    leaver.profile.display_name = "Zephyrine Quayle"
+    leaver.profile.save()
+    booking = make_booking(host=leaver, guest=partner, starts_at=soon(-24 * 3))
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.COMPLETED)
+    client = signed_in(partner)
+    booking_url = reverse("sessions:booking", args=[booking.pk])
+    assert "Zephyrine Quayle" in client.get(MINE).content.decode()
+    assert "Zephyrine Quayle" in client.get(booking_url).content.decode()
+    anonymise_user(user=leaver)
+    assert "Zephyrine Quayle" not in client.get(MINE).content.decode()
+    assert "Zephyrine Quayle" not in client.get(booking_url).content.decode()

@@ -2,17 +2,27 @@
 
 A booking's rows touch both its people; an open slot, a booking (which takes a
 slot) and a rating (shown beside a host) also change the slot board that the
-find page lists.
+find page lists. So does a full save of a user (staff ticking or unticking
+"active" in the admin): the find page lists active hosts only. A login saves
+last_login alone and leaves the board be.
 """
 
-from accounts.pagecache import watch
+from django.db.models.signals import post_save
+
+from accounts.pagecache import board_changed, watch
 
 
 def _booking_people(booking) -> tuple:
     return (booking.host_id, booking.guest_id)
 
 
+def _account_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is None or "is_active" in update_fields:
+        board_changed()
+
+
 def connect() -> None:
+    from accounts.models import User
     from sessions.grading.models import InterviewerRating, Scorecard
     from sessions.matching.models import MatchBlock, MatchRequest
     from sessions.scheduling.models import (
@@ -34,3 +44,4 @@ def connect() -> None:
     watch(InterviewerRating, lambda r: (r.rater_id, r.interviewer_id), board=True)
     watch(MatchRequest, lambda r: (r.person_id,))
     watch(MatchBlock, lambda b: (b.blocker_id, b.blocked_id))
+    post_save.connect(_account_saved, sender=User, dispatch_uid="pagecache:board:User")

@@ -232,3 +232,16 @@ def test_a_closed_accounts_name_leaves_its_past_partners_pages():
     anonymise_user(user=leaver)
     assert "Zephyrine Quayle" not in client.get(MINE).content.decode()
     assert "Zephyrine Quayle" not in client.get(booking_url).content.decode()
+
+
+def test_a_deactivated_hosts_slots_leave_the_find_page():
+    """The find page lists only active hosts; staff untick is_active in the admin."""
+    viewer, host = UserFactory(), UserFactory()
+    slot = make_slot(host=host, starts_at=soon(30))
+    client = signed_in(viewer)
+    assert [s.pk for s in client.get(FIND).context["page"].object_list] == [slot.pk]
+    Client().force_login(host)  # saves last_login alone: the board stays
+    assert client.get(FIND).context is None
+    host.is_active = False
+    host.save()
+    assert client.get(FIND).context["page"].object_list == []

@@ -6,8 +6,9 @@ rarely. `cached_page` keeps a page's rendered body in the cache (Redis in
 production) and serves it again while nothing it shows has changed.
 
 What "nothing changed" means: each person has a version token, and so has the
-board of open slots. Any save or delete of a watched model (see `watch`)
-replaces the tokens of the people it touches, at once and again after the
+board of open slots and each other named piece of shared content a page shows
+(the playbook's product, say). Any save or delete of a watched model (see
+`watch`) replaces the tokens it touches, at once and again after the
 transaction commits (so a page read meanwhile is not kept under the new
 token). A stored page remembers the tokens it was rendered under and is used
 only while they are still current. Bulk `.update()` calls bypass model signals:
@@ -73,12 +74,15 @@ def watch(
     people: Callable[[Model], Iterable[int | None]],
     *,
     board: bool = False,
+    shared: Iterable[str] = (),
 ) -> None:
     """After any save or delete of `model`, the people `people(instance)` names are
-    out of date (user ids), and with `board` the slot board too."""
+    out of date (user ids), with `board` the slot board too, and every page
+    cached with one of the `shared` names (see `cached_page`)."""
+    named = {f"shared:{name}" for name in shared}
 
     def receiver(sender, instance, **kwargs) -> None:
-        scopes = {pk for pk in people(instance) if pk is not None}
+        scopes = {pk for pk in people(instance) if pk is not None} | named
         if board:
             scopes.add(BOARD)
         _changed(scopes)
@@ -102,12 +106,16 @@ def _page_key(request: HttpRequest, csrf_secret: str) -> str:
     return _PAGE_PREFIX + digest
 
 
-def cached_page(*, board: bool = False) -> Callable:
+def cached_page(*, board: bool = False, shared: Iterable[str] = ()) -> Callable:
     """Serve a signed-in person's GET page from the cache while its versions hold.
 
-    With `board`, the page also depends on the slot board's version. Use under
-    login_required; anonymous requests and other methods pass straight through.
+    With `board`, the page also depends on the slot board's version; `shared`
+    names content every reader sees alike, told by `watch(..., shared=...)`.
+    Use under login_required; anonymous requests and other methods pass
+    straight through.
     """
+    others = [BOARD] if board else []
+    others += [f"shared:{name}" for name in shared]
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -122,7 +130,7 @@ def cached_page(*, board: bool = False) -> Callable:
                 or len(messages.get_messages(request))
             ):
                 return view(request, *args, **kwargs)
-            scopes = [_version_key(request.user.pk)] + ([_version_key(BOARD)] if board else [])
+            scopes = [_version_key(scope) for scope in (request.user.pk, *others)]
             key = _page_key(request, csrf_secret)
             found = cache.get_many([key, *scopes])
             versions = [found.get(s) for s in scopes]

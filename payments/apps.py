@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# The page-cache name of what every reader of the playbook page sees alike.
+PRODUCT_PAGES = "playbook-product"
+
 
 class PaymentsConfig(AppConfig):
     name = "payments"
@@ -9,7 +12,8 @@ class PaymentsConfig(AppConfig):
         from accounts.pagecache import watch
 
         from . import receivers  # noqa: F401
-        from .models import Order
+        from .models import Order, Product
 
-        # The playbook page shows what its reader bought.
+        # The playbook page shows what its reader bought, and the product's price.
         watch(Order, lambda order: (order.user_id,))
+        watch(Product, lambda product: (), shared=[PRODUCT_PAGES])

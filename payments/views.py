@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.pagecache import cached_page
 
 from . import checkout, services, webhooks
+from .apps import PRODUCT_PAGES
 from .models import Order, Product
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def _get_order_for_user(request: HttpRequest, **lookup) -> Order:
 
 
 @require_GET
-@cached_page()
+@cached_page(shared=[PRODUCT_PAGES])
 def playbook(request: HttpRequest) -> HttpResponse:
     product = services.get_playbook()
     owned = product is not None and services.paid_order_for(request.user, product) is not None

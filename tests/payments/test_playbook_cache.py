@@ -65,3 +65,13 @@ def test_a_dispute_takes_the_download_off_the_page_and_a_win_brings_it_back(paid
     fake.close_dispute(dispute_id, "won")
     assert set(fake.flush()) == {200}
     assert DOWNLOAD_BUTTON in client.get(PLAYBOOK).content.decode()
+
+
+def test_a_new_price_shows_on_the_next_visit(user, product):
+    client = reader(user)
+    assert "$37" in client.get(PLAYBOOK).content.decode()
+    product.price_cents = 4700
+    product.save()
+    page = client.get(PLAYBOOK).content.decode()
+    assert "$47" in page
+    assert "$37" not in page

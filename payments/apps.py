@@ -1,8 +1,5 @@
 from django.apps import AppConfig
 
-# The page-cache name of what every reader of the playbook page sees alike.
-PRODUCT_PAGES = "playbook-product"
-
 
 class PaymentsConfig(AppConfig):
     name = "payments"
@@ -12,7 +9,7 @@ class PaymentsConfig(AppConfig):
         from accounts.pagecache import watch
 
         from . import receivers  # noqa: F401
-        from .models import Order, Product
+        from .models import PRODUCT_PAGES, Order, Product
 
         # The playbook page shows what its reader bought, and the product's price.
         watch(Order, lambda order: (order.user_id,))

@@ -12,6 +12,10 @@ def format_money(cents: int, currency: str) -> str:
     return f"{cents // 100}.{cents % 100:02d} {currency.upper()}"
 
 
+# The page cache's name (accounts.pagecache) for the product every reader sees alike.
+PRODUCT_PAGES = "playbook-product"
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self) -> "ProductQuerySet":
         return self.filter(active=True)

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.pagecache import cached_page
 
 from . import checkout, services, webhooks
-from .apps import PRODUCT_PAGES
-from .models import Order, Product
+from .models import PRODUCT_PAGES, Order, Product
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,12 @@ def _account_saved(sender, instance, update_fields=None, **kwargs) -> None:
 
 def connect() -> None:
     from accounts.models import User
-    from sessions.grading.models import InterviewerRating, Scorecard
+    from sessions.grading.models import (
+        PLAYBOOK_SECTION_PAGES,
+        InterviewerRating,
+        PlaybookSection,
+        Scorecard,
+    )
     from sessions.matching.models import MatchBlock, MatchRequest
     from sessions.scheduling.models import (
         Booking,
@@ -44,4 +49,5 @@ def connect() -> None:
     watch(InterviewerRating, lambda r: (r.rater_id, r.interviewer_id), board=True)
     watch(MatchRequest, lambda r: (r.person_id,))
     watch(MatchBlock, lambda b: (b.blocker_id, b.blocked_id))
+    watch(PlaybookSection, lambda section: (), shared=[PLAYBOOK_SECTION_PAGES])
     post_save.connect(_account_saved, sender=User, dispatch_uid="pagecache:board:User")

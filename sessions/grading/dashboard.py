@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.pagecache import cached_page
+from payments.models import PRODUCT_PAGES
 from sessions.scheduling.models import (
     Booking,
     HostRole,
@@ -33,7 +34,7 @@ from sessions.scheduling.models import (
 )
 
 from . import charts
-from .models import PlaybookSection, Score
+from .models import PLAYBOOK_SECTION_PAGES, PlaybookSection, Score
 from .selectors import (
     reveal_deadline,
     revealed_scorecards_for,
@@ -301,6 +302,7 @@ def progress_for(user, *, now: datetime | None = None) -> dict:
 
 @login_required
 @require_http_methods(["GET"])
-@cached_page()
+# The playbook pointer shows a section (staff edit them) to owners of the product on sale.
+@cached_page(shared=[PLAYBOOK_SECTION_PAGES, PRODUCT_PAGES])
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/grading/dashboard.html", progress_for(request.user))

@@ -93,6 +93,10 @@ class LevelAnchor(models.Model):
         return f"{self.dimension} · {self.score}"
 
 
+# The page cache's name (accounts.pagecache) for the sections every dashboard shows alike.
+PLAYBOOK_SECTION_PAGES = "playbook-sections"
+
+
 class PlaybookSection(models.Model):
     """Where in the playbook a weak dimension is worked on (editable in the admin)."""
 

@@ -159,3 +159,30 @@ def test_it_lists_upcoming_interviews_and_ratings_to_give(client, people):
     assert [item["booking"] for item in response.context["upcoming"]] == [soon]
     assert "You are the candidate" in response.text
     assert reverse("grading:rate", args=[done.rounds.get().pk]) in response.text
+
+
+def test_a_cached_dashboard_follows_the_playbook_sections_and_product(settings, people):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 60
+    ada, ben = people
+    _graded(ada, ben, days_ago=2, values={"advocacy": 1}, interview_type="compensation")
+    product = Product.objects.create(
+        slug=PLAYBOOK_SLUG, title="The Senior Engineer Interview Playbook", price_cents=3700
+    )
+    grant_complimentary(user=ada, product=product, granted_by=UserFactory(is_staff=True))
+    section = PlaybookSection.objects.get(interview_type="compensation", dimension_key="advocacy")
+    section.page = 38
+    section.save()
+    client = Client()
+    client.force_login(ada)
+    url = reverse("sessions:dashboard")
+    client.get(url)  # sets the CSRF cookie that cached pages are keyed on
+    assert "page 38" in client.get(url).text
+    assert client.get(url).context is None  # served from the cache
+    section.page = 41  # staff correct the page in the admin
+    section.save()
+    assert "page 41" in client.get(url).text
+    product.active = False  # off sale: owners no longer get the section reference
+    product.save()
+    assert "Part 3, section 3" not in client.get(url).text

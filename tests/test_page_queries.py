@@ -3,8 +3,9 @@
 A person with 5 and a person with 50 of everything (past graded sessions,
 upcoming and cancelled bookings, open slots of others to find): every page
 must cost the same queries for both, and the counts are pinned so a change
-that adds one shows up here. A signed-in request spends one of them on the
-user and profile (sessions are read from the cache).
+that adds one shows up here. With the page cache off (as in the other tests)
+a signed-in request spends one of them on the user and profile (sessions are
+read from the cache); with it on, none, and a cached page runs none at all.
 """
 
 from datetime import time, timedelta
@@ -125,6 +126,7 @@ def pages(booking_id: int, round_id: int, token: str) -> dict[str, str]:
 def counts(person, booking, round_id) -> dict[str, int]:
     client = Client()
     client.force_login(person)
+    client.get(reverse("sessions:mine"))  # sets the CSRF cookie that cached pages are keyed on
     found = {}
     for name, url in pages(booking.pk, round_id, person.profile.calendar_token).items():
         client.get(url)  # the session is in the cache, as after any first request
@@ -143,6 +145,25 @@ def test_every_page_costs_the_same_queries_for_5_and_50_of_everything():
     print(f"\nqueries per page, 5 of everything: {short}\n50 of everything: {long}")  # noqa: T201
     assert short == long
     assert short == EXPECTED
+
+
+# Served again from the page cache (accounts.pagecache.cached_page) while nothing they show changed.
+CACHED_PAGES = {"find", "find_filtered", "mine", "dashboard", "booking", "feedback", "playbook"}
+
+
+def test_with_the_cache_on_a_repeat_runs_no_query_before_the_view_and_none_in_a_cached_page(
+    settings,
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    if not Product.objects.filter(active=True).exists():
+        Product.objects.create(slug=PLAYBOOK_SLUG, title="Playbook", price_cents=3700)
+    short = counts(*history(5))
+    long = counts(*history(50))
+    assert short == long
+    # The signed-in person comes from the cache (accounts.pagecache.signed_in_person).
+    assert short == {
+        name: 0 if name in CACHED_PAGES else count - 1 for name, count in EXPECTED.items()
+    }
 
 
 def test_the_public_board_costs_one_query_cold_and_none_cached_for_any_number_of_slots():

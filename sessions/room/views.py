@@ -4,7 +4,7 @@ current round) and the interviewer's clarifying checklist."""
 import base64
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from csp.constants import NONCE, SELF
 from django.conf import settings
@@ -22,7 +22,7 @@ from accounts.pagecache import cached_page, expire_page_at
 from sessions.scheduling import services as scheduling_services
 from sessions.scheduling.access import booking_for, round_for_interviewer
 from sessions.scheduling.forms import QuestionChoiceForm
-from sessions.scheduling.models import QUESTION_BANK_PAGES, Booking, InterviewType
+from sessions.scheduling.models import QUESTION_BANK_PAGES, Booking, InterviewType, Round
 from sessions.scheduling.phases import current_round_number, plan_for, round_window
 
 from . import services
@@ -71,12 +71,13 @@ def _finish_room(request: HttpRequest, response: HttpResponse) -> None:
     }
 
 
-def _next_change(booking: Booking, rounds, now):
-    """The first instant after ``now`` at which the room page renders differently
-    by the clock alone (a round starts or ends, the live room opens or closes),
-    or None when none is left."""
+def _next_change(booking: Booking, rounds: list[Round], now: datetime) -> datetime | None:
+    """The first instant after ``now`` (UTC) at which the room page renders
+    differently by the clock alone (the interview or a round starts or ends,
+    the live room opens or closes), or None when none is left."""
     opens, closes = services.room_window(booking)
-    moments = [opens, closes, *(r.starts_at for r in rounds), *(r.ends_at for r in rounds)]
+    moments = [opens, closes, booking.starts_at, *(r.starts_at for r in rounds)]
+    moments += [r.ends_at for r in rounds]
     return min((m for m in moments if m > now), default=None)
 
 

@@ -16,18 +16,25 @@ code that changes watched rows that way calls `people_changed` /
 `board_changed` itself. Every entry also expires after
 settings.PAGE_CACHE_SECONDS, which bounds how stale a page can be for what no
 token covers: the clock ("in 3 hours", past or upcoming) and other people's
-names and ratings.
+names and ratings. A view that knows when its page next changes with the clock
+(a round starts) ends the entry then with `expire_page_at`.
 
 The key holds the page's full path, the viewer, the viewer's time zone and the
 viewer's CSRF cookie (a cached form's token must match the browser that posts
 it). A response with a flash message, a status other than 200, or a streamed
 body is never stored, and a request with a message waiting is never served
-from the cache. With PAGE_CACHE_SECONDS at 0 the decorator does nothing.
+from the cache. With PAGE_CACHE_SECONDS at 0 nothing is stored or served.
+
+A page whose every response carries values of its own (a CSP nonce, the clock)
+renders stand-ins for them and names a `finish` function that fills them in,
+on each response whether rendered now or served from the cache.
 """
 
 import hashlib
+import math
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
@@ -37,6 +44,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 BOARD = "board"
 _VERSION_PREFIX = "pagecache:v:"
@@ -138,12 +146,26 @@ def _page_key(request: HttpRequest, csrf_secret: str) -> str:
     return _PAGE_PREFIX + digest
 
 
-def cached_page(*, board: bool = False, shared: Iterable[str] = ()) -> Callable:
+def expire_page_at(response: HttpResponse, moment: datetime | None) -> None:
+    """Keep the cached copy of this page (see `cached_page`) until `moment` at the
+    latest (an aware datetime): the instant it would first render differently
+    with the clock alone. None leaves the entry its PAGE_CACHE_SECONDS."""
+    response.page_cache_until = moment
+
+
+def cached_page(
+    *,
+    board: bool = False,
+    shared: Iterable[str] = (),
+    finish: Callable[[HttpRequest, HttpResponse], None] | None = None,
+) -> Callable:
     """Serve a signed-in person's GET page from the cache while its versions hold.
 
     With `board`, the page also depends on the slot board's version; `shared`
     names content every reader sees alike, told by `watch(..., shared=...)`.
-    Use under login_required; anonymous requests and other methods pass
+    `finish(request, response)` completes every 200 response of the page, served
+    or rendered, cache on or off; the cache keeps the body as the view rendered
+    it. Use under login_required; anonymous requests and other methods pass
     straight through.
     """
     others = [BOARD] if board else []
@@ -152,6 +174,11 @@ def cached_page(*, board: bool = False, shared: Iterable[str] = ()) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            def finished(response: HttpResponse) -> HttpResponse:
+                if finish is not None and response.status_code == 200 and not response.streaming:
+                    finish(request, response)
+                return response
+
             seconds = settings.PAGE_CACHE_SECONDS
             csrf_secret = request.META.get("CSRF_COOKIE")
             if (
@@ -161,14 +188,19 @@ def cached_page(*, board: bool = False, shared: Iterable[str] = ()) -> Callable:
                 or not csrf_secret
                 or len(messages.get_messages(request))
             ):
-                return view(request, *args, **kwargs)
+                return finished(view(request, *args, **kwargs))
             scopes = [_version_key(scope) for scope in (request.user.pk, *others)]
             key = _page_key(request, csrf_secret)
             found = cache.get_many([key, *scopes])
             versions = [found.get(s) for s in scopes]
             entry = found.get(key)
-            if entry is not None and all(versions) and entry["versions"] == versions:
-                return HttpResponse(entry["body"], content_type=entry["content_type"])
+            if (
+                entry is not None
+                and all(versions)
+                and entry["versions"] == versions
+                and (entry.get("until") is None or timezone.now() < entry["until"])
+            ):
+                return finished(HttpResponse(entry["body"], content_type=entry["content_type"]))
             if not all(versions):
                 # A missing token is made now (never reused), so no old entry matches it.
                 for scope, value in zip(scopes, versions, strict=True):
@@ -177,11 +209,16 @@ def cached_page(*, board: bool = False, shared: Iterable[str] = ()) -> Callable:
                 current = cache.get_many(scopes)
                 versions = [current.get(s) for s in scopes]
             response = view(request, *args, **kwargs)
+            until = getattr(response, "page_cache_until", None)
+            timeout = seconds
+            if until is not None:
+                timeout = min(seconds, math.ceil((until - timezone.now()).total_seconds()))
             if (
                 response.status_code == 200
                 and not response.streaming
                 and all(versions)
                 and not len(messages.get_messages(request))
+                and timeout > 0
             ):
                 cache.set(
                     key,
@@ -189,10 +226,11 @@ def cached_page(*, board: bool = False, shared: Iterable[str] = ()) -> Callable:
                         "versions": versions,
                         "body": response.content,
                         "content_type": response["Content-Type"],
+                        "until": until,
                     },
-                    timeout=seconds,
+                    timeout=timeout,
                 )
-            return response
+            return finished(response)
 
         return wrapper
 

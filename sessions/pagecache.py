@@ -4,7 +4,9 @@ A booking's rows touch both its people; an open slot, a booking (which takes a
 slot) and a rating (shown beside a host) also change the slot board that the
 find page lists. So does a full save of a user (staff ticking or unticking
 "active" in the admin): the find page lists active hosts only. A login saves
-last_login alone and leaves the board be.
+last_login alone and leaves the board be. A round's room document (the
+checklist the room page ticks) touches the round's two people; the question
+bank is content every room page reads alike.
 """
 
 from django.db.models.signals import post_save
@@ -14,6 +16,14 @@ from accounts.pagecache import board_changed, watch
 
 def _booking_people(booking) -> tuple:
     return (booking.host_id, booking.guest_id)
+
+
+def _round_people(document) -> tuple:
+    from sessions.scheduling.models import Round
+
+    # Read by id: the round may be on its way out (a cascade deletes the document first).
+    pair = Round.objects.filter(pk=document.round_id).values_list("interviewer_id", "candidate_id")
+    return pair.first() or ()
 
 
 def _account_saved(sender, instance, update_fields=None, **kwargs) -> None:
@@ -30,10 +40,13 @@ def connect() -> None:
         Scorecard,
     )
     from sessions.matching.models import MatchBlock, MatchRequest
+    from sessions.room.models import RoomDocument
     from sessions.scheduling.models import (
+        QUESTION_BANK_PAGES,
         Booking,
         BookingParticipant,
         NoShowReport,
+        Question,
         RescheduleRequest,
         Round,
         Slot,
@@ -43,6 +56,8 @@ def connect() -> None:
     watch(Booking, _booking_people, board=True)
     watch(BookingParticipant, lambda p: (p.user_id,))
     watch(Round, lambda r: (r.interviewer_id, r.candidate_id))
+    watch(RoomDocument, _round_people)
+    watch(Question, lambda question: (), shared=[QUESTION_BANK_PAGES])
     watch(RescheduleRequest, lambda r: _booking_people(r.booking))
     watch(NoShowReport, lambda r: (r.reporter_id, r.accused_id))
     watch(Scorecard, lambda s: (s.grader_id, s.candidate_id))

@@ -148,7 +148,16 @@ def test_every_page_costs_the_same_queries_for_5_and_50_of_everything():
 
 
 # Served again from the page cache (accounts.pagecache.cached_page) while nothing they show changed.
-CACHED_PAGES = {"find", "find_filtered", "mine", "dashboard", "booking", "feedback", "playbook"}
+CACHED_PAGES = {
+    "find",
+    "find_filtered",
+    "mine",
+    "dashboard",
+    "booking",
+    "room",
+    "feedback",
+    "playbook",
+}
 
 
 def test_with_the_cache_on_a_repeat_runs_no_query_before_the_view_and_none_in_a_cached_page(

@@ -4,7 +4,7 @@ current round) and the interviewer's clarifying checklist."""
 import base64
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from csp.constants import NONCE, SELF
 from django.conf import settings
@@ -14,13 +14,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
+from accounts.pagecache import cached_page, expire_page_at
 from sessions.scheduling import services as scheduling_services
 from sessions.scheduling.access import booking_for, round_for_interviewer
 from sessions.scheduling.forms import QuestionChoiceForm
-from sessions.scheduling.models import Booking, InterviewType
+from sessions.scheduling.models import QUESTION_BANK_PAGES, Booking, InterviewType, Round
 from sessions.scheduling.phases import current_round_number, plan_for, round_window
 
 from . import services
@@ -45,12 +47,52 @@ SELECTION_STYLE_HASHES = [
 ]
 
 
+# Stand-ins in the rendered room page for what each response has of its own: the
+# CSP nonce and the clock. Derived from the secret key, so no text a person
+# writes into the page (notes, names) can match them.
+_STAND_IN = salted_hmac("sessions.room.views", "room page stand-ins").hexdigest()[:24]
+NONCE_STAND_IN = f"nonce-{_STAND_IN}"
+NOW_STAND_IN = f"now-{_STAND_IN}"
+
+
+def _finish_room(request: HttpRequest, response: HttpResponse) -> None:
+    """This response's nonce and clock in the room page, and the CSP it needs."""
+    # Reading request.csp_nonce is what puts the nonce in the CSP header.
+    response.content = response.content.replace(
+        NONCE_STAND_IN.encode(), str(request.csp_nonce).encode()
+    ).replace(NOW_STAND_IN.encode(), timezone.now().isoformat().encode())
+    # The room's socket, named by its own scheme and host: CSP Level 3 lets 'self'
+    # match ws:/wss: of the same host, but not every browser in use does yet.
+    socket_scheme = "wss" if request.is_secure() else "ws"
+    response._csp_update = {
+        "connect-src": [f"{socket_scheme}://{request.get_host()}"],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-hashes'", *SELECTION_STYLE_HASHES],
+    }
+
+
+def _next_change(booking: Booking, rounds: list[Round], now: datetime) -> datetime | None:
+    """The first instant after ``now`` (UTC) at which the room page renders
+    differently by the clock alone (the interview or a round starts or ends,
+    the live room opens or closes), or None when none is left."""
+    opens, closes = services.room_window(booking)
+    moments = [opens, closes, booking.starts_at, *(r.starts_at for r in rounds)]
+    moments += [r.ends_at for r in rounds]
+    return min((m for m in moments if m > now), default=None)
+
+
 @login_required
 @require_GET
 # Only a participant's room page itself lets our origin ask for the camera and
 # microphone (its WebRTC call); every other answer keeps them off.
 @permissions_policy_override(settings.ROOM_PERMISSIONS_POLICY)
+@cached_page(shared=[QUESTION_BANK_PAGES], finish=_finish_room)
 def room_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The room of a booking, for its two people only (404 for anyone else).
+
+    Served from the page cache until the next round boundary at the latest;
+    the nonce and the clock stamp are filled in per response (_finish_room).
+    """
     booking = booking_for(request.user, pk)
     if booking.status == Booking.Status.CANCELLED:
         messages.error(request, "This interview was cancelled, so its room is closed.")
@@ -95,8 +137,8 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
     current_round = next(r for r in rounds if r.number == current)
     live = live_room_context(booking=booking, round_=current_round, user=request.user, now=now)
     # The editor (CodeMirror) and the board's dialogs add <style> elements at run
-    # time; they carry this request's nonce, which only style-src-elem accepts.
-    live["live"]["styleNonce"] = str(request.csp_nonce)
+    # time; they carry the response's nonce, which only style-src-elem accepts.
+    live["live"]["styleNonce"] = NONCE_STAND_IN
     response = render(
         request,
         "sessions/room/room.html",
@@ -107,18 +149,11 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "is_system_design": booking.interview_type == InterviewType.SYSTEM_DESIGN,
             "room_now": now,
-            "room_data": {"now": now.isoformat(), "current": current, "rounds": timeline},
+            "room_data": {"now": NOW_STAND_IN, "current": current, "rounds": timeline},
             **live,
         },
     )
-    # The room's socket, named by its own scheme and host: CSP Level 3 lets 'self'
-    # match ws:/wss: of the same host, but not every browser in use does yet.
-    socket_scheme = "wss" if request.is_secure() else "ws"
-    response._csp_update = {
-        "connect-src": [f"{socket_scheme}://{request.get_host()}"],
-        "style-src-elem": [SELF, NONCE],
-        "style-src-attr": ["'unsafe-hashes'", *SELECTION_STYLE_HASHES],
-    }
+    expire_page_at(response, _next_change(booking, rounds, now))
     return response
 
 

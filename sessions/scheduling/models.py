@@ -48,6 +48,9 @@ class HostRole(models.TextChoices):
 
 # --- Content ----------------------------------------------------------------
 
+# The page cache's name (accounts.pagecache) for the question bank the room page shows.
+QUESTION_BANK_PAGES = "question-bank"
+
 
 class Question(models.Model):
     interview_type = models.CharField(max_length=20, choices=InterviewType.choices)

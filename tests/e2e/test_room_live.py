@@ -243,3 +243,36 @@ def test_edits_made_offline_merge_without_loss_after_reconnecting(chromium, serv
     finally:
         ben_context.close()
         ada_context.close()
+
+
+def test_a_reload_mid_interview_keeps_the_code_and_the_saved_notes(chromium, server, interview):
+    # The room page comes from the page cache on a reload: the body the cache kept
+    # must carry this response's nonce (the editor's styles) and the notes saved since.
+    booking, ben, ada = interview
+    notes = f"#notes-{booking.rounds.get().pk}"
+    ben_context, ben_page = open_room(chromium, server, booking, ben, LA)
+    try:
+        ben_page.locator("#room-editor .cm-content").click()
+        ben_page.keyboard.type("# kept across reloads\n")
+        wait_until(ben_page, "window.interviewRoom.doc.getText('code').toString().includes('kept')")
+        ben_page.locator(notes).fill("Asked about read/write ratio")
+        expect(ben_page.locator(".notes-status")).to_contain_text("Saved", timeout=10000)
+        nonces = set()
+        for _ in range(3):  # the first reload renders and stores, the next ones are served
+            ben_page.reload()
+            expect(ben_page.locator("#room-connection")).to_have_attribute(
+                "data-state", "connected", timeout=20000
+            )
+            expect(ben_page.locator(notes)).to_have_value("Asked about read/write ratio")
+            wait_until(
+                ben_page, "window.interviewRoom.doc.getText('code').toString().includes('kept')"
+            )
+            expect(ben_page.locator("#room-editor .cm-content")).to_contain_text("kept across")
+            nonces.add(
+                ben_page.evaluate(
+                    "JSON.parse(document.getElementById('room-live').textContent).styleNonce"
+                )
+            )
+        assert len(nonces) == 3
+    finally:
+        ben_context.close()

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from accounts import pagecache
 from sessions.scheduling.models import ROUND_NOTES_MAX_LENGTH, Booking, InterviewType, Round
 from sessions.scheduling.phases import round_window
 
@@ -53,4 +54,6 @@ def mark_design_started(*, round: Round, by, now: datetime | None = None) -> Rou
         design_started_at=now, clarifying_minutes=minutes
     )
     round.refresh_from_db(fields=["design_started_at", "clarifying_minutes"])
+    # An update sends no post_save: the room page's cached copies learn of it here.
+    pagecache.people_changed(round.interviewer_id, round.candidate_id)
     return round

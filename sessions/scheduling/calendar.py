@@ -182,14 +182,6 @@ def _version_key(user_id: int) -> str:
     return f"calendar-feed:version:{user_id}"
 
 
-def feed_version(user_id: int) -> str:
-    version = cache.get(_version_key(user_id))
-    if version is None:
-        cache.add(_version_key(user_id), uuid.uuid4().hex, timeout=None)
-        version = cache.get(_version_key(user_id)) or "none"
-    return version
-
-
 def forget_feeds(*user_ids: int) -> None:
     """The feeds of these people changed: serve a fresh build once the change commits."""
 
@@ -200,17 +192,29 @@ def forget_feeds(*user_ids: int) -> None:
 
 
 def cached_feed(user_id: int) -> Feed:
-    """The person's feed, built at most once per change (or per FEED_CACHE_SECONDS)."""
-    key = f"calendar-feed:{user_id}:{feed_version(user_id)}"
-    feed = cache.get(key)
-    if feed is None:
-        body = build_feed(user_id)
-        feed = Feed(
-            body=body,
-            etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
-            last_modified=float(int(time.time())),
-        )
-        cache.set(key, feed, FEED_CACHE_SECONDS)
+    """The person's feed, built at most once per change (or per FEED_CACHE_SECONDS).
+
+    One cache round trip on a hit: the feed is stored with the version token it
+    was built under, and read together with the current token; a build is kept
+    only under the token read before it, so a change committed meanwhile
+    (forget_feeds) is never hidden.
+    """
+    version_key, key = _version_key(user_id), f"calendar-feed:{user_id}"
+    found = cache.get_many([version_key, key])
+    version, stored = found.get(version_key), found.get(key)
+    if stored is not None and version and stored[0] == version:
+        return stored[1]
+    if not version:
+        cache.add(version_key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(version_key)
+    body = build_feed(user_id)
+    feed = Feed(
+        body=body,
+        etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+        last_modified=float(int(time.time())),
+    )
+    if version:
+        cache.set(key, (version, feed), FEED_CACHE_SECONDS)
     return feed
 
 

@@ -76,3 +76,26 @@ def test_the_feed_holds_the_recent_past_and_the_coming_year_only(client):
     make_booking(guest=person, starts_at=now + timedelta(days=400))
     uids = {str(e["uid"]) for e in events(client.get(feed_url(person)).content)}
     assert uids == {f"{b.calendar_uid}@interviewprep" for b in kept}
+
+
+
+def test_a_change_committed_while_the_feed_builds_is_not_hidden(host, guest, monkeypatch):
+    from sessions.scheduling import calendar
+
+    make_booking(host=host, guest=guest)
+    real_build = calendar.build_feed
+    builds = []
+
+    def build(user_id):
+        builds.append(user_id)
+        body = real_build(user_id)
+        if len(builds) == 1:
+            # Another request's change commits while this first build runs.
+            calendar.cache.set(calendar._version_key(user_id), "changed-meanwhile", timeout=None)
+        return body
+
+    monkeypatch.setattr(calendar, "build_feed", build)
+    for _ in range(3):
+        calendar.cached_feed(host.pk)
+    # The first build is not kept as current; the second is, and serves the third call.
+    assert builds == [host.pk, host.pk]

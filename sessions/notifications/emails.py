@@ -193,8 +193,8 @@ def _active_rubric_dimensions(interview_type: str) -> list[str]:
 
 
 def _zone(name: str, memo: dict) -> ZoneInfo:
-    # ZoneInfo keeps only the last few zones it built; past those it reads
-    # and parses the zone's file again, for every email of a batch.
+    # ZoneInfo keeps only the eight zones it was last asked for (and those still
+    # in use); past those it read and parsed the zone's file again for each email.
     key = ("zone", name)
     if key not in memo:
         memo[key] = ZoneInfo(name)

@@ -336,7 +336,8 @@ def deliver_batch(*, ids: list[int], lease: datetime, now: datetime) -> int:
 
     Each row is checked (reason_not_to_send) and rendered on its own; a row whose
     email fails is retried later exactly like a single send, and each sent row is
-    marked as soon as its email is handed over. The skipped rows are written with
+    marked as soon as its email is handed over, by a commit that does not wait
+    for the disk (_commits_without_waiting_for_disk). The skipped rows are written with
     one UPDATE per outcome, fenced on this claim's lease end, so a worker whose
     lease ran out and whose rows were claimed again changes nothing.
     """

@@ -17,6 +17,7 @@ ratios within one run: other work on the machine moves the absolute ones.
     python bench/run.py                      # fresh databases, seeded, then measured
     python bench/run.py --reuse              # keep databases already seeded
     python bench/run.py --scales small --pages find,mine
+    python bench/run.py --scales large --reuse --reminders-only
 """
 
 import argparse
@@ -364,7 +365,9 @@ class Bench:
                 time.sleep(0.1)
             else:
                 raise SystemExit(f"the worker did not start:\n{worker_log.read_text()[-2000:]}")
+            cpu = worker_cpu_seconds(worker.pid)
             delivery = self.django(scale, "deliver", "10000", "300")
+            delivery["worker_cpu_seconds"] = worker_cpu_seconds(worker.pid) - cpu
         finally:
             stop(worker)
         return {"sweep": sweep, "delivery": delivery}
@@ -376,6 +379,11 @@ class Bench:
         only = set(self.args.pages.split(",")) if self.args.pages else None
         for scale in scales:
             info = self.prepare(scale)
+            if self.args.reminders_only:
+                info["pages"] = {}
+                info["reminders"] = self.reminders(scale)
+                self.results["scales"][scale] = info
+                continue
             if self.args.inprocess_only:
                 self.manage(scale, "collectstatic", "--noinput", "-v0")
                 flush_redis(self.args.redis_url, self.args.redis_db)
@@ -502,7 +510,8 @@ class Bench:
             )
             rows.append(
                 f"{scale:<6} {delivery['marked']} due reminders, one worker: "
-                f"{delivery['seconds']:.1f} s, {delivery['sweeps_queued']} sweeps, "
+                f"{delivery['seconds']:.1f} s (worker CPU {delivery['worker_cpu_seconds']:.1f} s), "
+                f"{delivery['sweeps_queued']} sweeps, "
                 f"left {delivery['left']}, statuses {delivery['statuses']} "
                 f"(target <= {DELIVERY_TARGET_S} s)"
             )
@@ -574,6 +583,12 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def worker_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def machine() -> dict:
     return {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}
 
@@ -599,6 +614,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep databases already seeded")
     parser.add_argument("--no-reminders", action="store_true")
     parser.add_argument("--no-inprocess", action="store_true", help="skip the in-process timings")
+    parser.add_argument(
+        "--reminders-only", action="store_true", help="only the reminder sweep and delivery"
+    )
     parser.add_argument(
         "--inprocess-only", action="store_true", help="only the in-process timings, no server"
     )

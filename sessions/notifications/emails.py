@@ -9,6 +9,7 @@ unsubscribe link and the List-Unsubscribe headers mail clients look for.
 from datetime import datetime, timedelta
 from email.mime.text import MIMEText
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -191,6 +192,15 @@ def _active_rubric_dimensions(interview_type: str) -> list[str]:
     return [d.name for d in rubric.dimensions.all()] if rubric else []
 
 
+def _zone(name: str, memo: dict) -> ZoneInfo:
+    # ZoneInfo keeps only the eight zones it was last asked for (and those still
+    # in use); past those it read and parsed the zone's file again for each email.
+    key = ("zone", name)
+    if key not in memo:
+        memo[key] = ZoneInfo(name)
+    return memo[key]
+
+
 def _site_url(name: str, memo: dict, *args) -> str | None:
     key = ("url", name, *args)
     if key not in memo:
@@ -315,10 +325,12 @@ def build_message(
     reminder: Reminder, *, now: datetime | None = None, memo: dict | None = None
 ) -> EmailMultiAlternatives:
     """The row's email; `memo` as in build_context."""
+    memo = {} if memo is None else memo
     recipient = reminder.recipient
     name = TEMPLATE_NAMES[reminder.kind]
     twelve_hour = recipient.profile.uses_12_hour_clock
-    with timezone.override(recipient.profile.zone), clock.override(twelve_hour=twelve_hour):
+    zone = _zone(recipient.profile.timezone, memo)
+    with timezone.override(zone), clock.override(twelve_hour=twelve_hour):
         context = build_context(reminder, now=now, memo=memo)
         subject = render_to_string(f"emails/{name}-subject.txt", context)
         text = render_to_string(f"emails/{name}-body.txt", context)

@@ -78,3 +78,10 @@ def test_it_runs_twice_on_the_embedded_sqlite_default(tmp_path):
     second = run("-c", load)
     assert "new open slots" in first and "0 new open slots" not in first
     assert "0 new open slots, 0 new upcoming bookings, 0 new past sessions" in second
+    # The beat's reminder sweep runs there too (its statements must suit SQLite).
+    sweep = (
+        "import django; django.setup();"
+        "from sessions.notifications import services;"
+        "print('swept', services.send_due_reminders())"
+    )
+    assert "swept" in run("-c", sweep)

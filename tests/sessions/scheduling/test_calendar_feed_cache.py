@@ -78,7 +78,6 @@ def test_the_feed_holds_the_recent_past_and_the_coming_year_only(client):
     assert uids == {f"{b.calendar_uid}@interviewprep" for b in kept}
 
 
-
 def test_a_change_committed_while_the_feed_builds_is_not_hidden(host, guest, monkeypatch):
     from sessions.scheduling import calendar
 

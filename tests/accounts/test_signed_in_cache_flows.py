@@ -253,3 +253,14 @@ def test_a_second_upheld_no_show_pauses_booking_on_the_next_request(staff):
     page = client.get(PROFILE)
     assert page.context["user"].profile.is_booking_suspended()
     assert b'id="booking-suspended"' in page.content
+
+
+def test_an_upheld_no_show_uncounts_the_finished_session_on_the_next_request(staff):
+    booking = make_booking(starts_at=timezone.now() - timedelta(hours=3))
+    services.complete_finished_bookings()
+    host = signed_in(booking.host)
+    assert host.get(PROFILE).context["user"].profile.completed_sessions == 1
+    report = services.report_no_show(booking=booking, by=booking.host)
+    services.uphold_no_show(report=report, by=staff)
+    # The count falls by a bulk UPDATE; the saves of the booking and the report tell.
+    assert host.get(PROFILE).context["user"].profile.completed_sessions == 0

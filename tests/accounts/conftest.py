@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.factories import PASSWORD
+from tests.outages import RedisServer
 
 VOID = {"input", "br", "img", "meta", "link", "hr", "area", "base", "col", "source", "wbr"}
 
@@ -103,3 +104,14 @@ def log_in_for_changes(client, user, password: str = PASSWORD) -> None:
     response = client.post(reverse("account_reauthenticate"), {"password": password})
     assert response.status_code == 302, "re-authentication failed"
     assert client.session.get(SESSION_KEY) == str(user.pk)
+
+
+@pytest.fixture
+def redis_server(settings):
+    """A redis-server of the test's own, the cache pointed at it; stop it to cut Redis off."""
+    server = RedisServer().start()
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": server.url, "KEY_PREFIX": "outage"}
+    }
+    yield server
+    server.stop()

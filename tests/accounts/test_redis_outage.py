@@ -12,23 +12,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import User
-from tests.outages import RedisServer
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("account_login")
 SIGNUP = reverse("account_signup")
 RESET = reverse("account_reset_password")
-
-
-@pytest.fixture
-def redis_server(settings):
-    server = RedisServer().start()
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": server.url, "KEY_PREFIX": "outage"}
-    }
-    yield server
-    server.stop()
 
 
 def fail_login(client, email: str) -> int:

@@ -1,10 +1,15 @@
 """A Redis cache that fails open: when Redis is down, the site keeps working.
 
-The only user of the cache is allauth's rate limiting. If Redis is stopped or
-unreachable, raising would turn every log-in, sign-up and password reset into
-a 500; answering "nothing cached" instead lets people in, unthrottled, while a
-warning in the log says so. Connections time out quickly (see settings.CACHES)
-so a hung Redis costs a request well under a second.
+The cache holds allauth's rate limits, the cached copy of sessions (their
+rows stay in the database), the signed-in person and rendered pages
+(accounts.pagecache) and calendar feeds. If Redis is stopped or unreachable,
+raising would turn every request into a 500; answering "nothing cached"
+instead keeps the site up (sessions read from the database, pages rendered
+afresh) while rate limits lapse, and a warning in the log says so.
+Connections time out quickly (see settings.CACHES), and after a failure the
+cache answers empty at once for RETRY_AFTER_SECONDS before it tries Redis
+again, so a hung Redis costs one timeout per process and thread in that time
+instead of one per cache call.
 """
 
 import logging
@@ -54,21 +59,27 @@ class FailOpenRedisCache(RedisCache):
     """
 
     _last_warning = 0.0
+    # Seconds after a failure during which calls answer empty without trying Redis.
+    RETRY_AFTER_SECONDS = 5.0
 
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+        self._down_until = 0.0
 
     def _fail_open(self, operation: str, fallback: Callable[[], Any], call: Callable[[], Any]):
+        if time.monotonic() < self._down_until:
+            return fallback()
         try:
             return call()
         except RedisError as exc:
             now = time.monotonic()
+            self._down_until = now + self.RETRY_AFTER_SECONDS
             if now - FailOpenRedisCache._last_warning >= WARN_EVERY_SECONDS:
                 FailOpenRedisCache._last_warning = now
                 logger.warning(
-                    "Cache unavailable (%s on %s: %s); rate limits are not enforced until "
-                    "Redis answers again",
+                    "Cache unavailable (%s on %s: %s); rate limits are not enforced and "
+                    "nothing is cached until Redis answers again",
                     type(exc).__name__,
                     operation,
                     exc,

@@ -324,3 +324,28 @@ def test_question_checklist_and_notes_survive_reloads_on_a_laptop_and_a_phone(ch
     finally:
         ben_context.close()
         ada_context.close()
+
+
+def test_notes_typed_just_before_a_reload_are_in_the_reloaded_page(chromium, server, interview):
+    # The last keystrokes leave with the page (a beacon on pagehide); the page
+    # that replaces it, served from the page cache, must not show the notes as
+    # they were before them (a later autosave would then write the old text back).
+    booking, ben, ada = interview
+    notes = f"#notes-{booking.rounds.get().pk}"
+    ben_context, ben_page = open_room(chromium, server, booking, ben, LA)
+    try:
+        ben_page.locator(notes).fill("First line")
+        expect(ben_page.locator(".notes-status")).to_contain_text("Saved", timeout=10000)
+        for attempt in range(5):
+            ben_page.reload()  # stored in the cache, then served from it
+            expect(ben_page.locator(notes)).to_have_value(
+                "First line" + "".join(f" +{n}" for n in range(attempt))
+            )
+            ben_page.locator(notes).press("End")
+            ben_page.keyboard.type(f" +{attempt}")
+        deadline = time.monotonic() + 10
+        while Round.objects.get(booking=booking).notes != "First line +0 +1 +2 +3 +4":
+            assert time.monotonic() < deadline, Round.objects.get(booking=booking).notes
+            time.sleep(0.1)
+    finally:
+        ben_context.close()

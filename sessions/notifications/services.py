@@ -98,7 +98,9 @@ def _mark_sent(reminder: Reminder, *, sent_at: datetime) -> bool:
         f"{column['sent_at']} = %s, {column['claimed_until']} = NULL "
         f"WHERE {column['id']} = %s AND {column['status']} = %s AND {column['attempts']} = %s"
     )
-    params = [Status.SENT, sent_at, reminder.pk, Status.SENDING, reminder.attempts]
+    # As the ORM writes it: SQLite keeps naive UTC text, which raw SQL would write with "+00:00".
+    sent_at_value = connection.ops.adapt_datetimefield_value(sent_at)
+    params = [Status.SENT, sent_at_value, reminder.pk, Status.SENDING, reminder.attempts]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1

@@ -135,10 +135,33 @@
   });
   // Retry unsaved notes every few seconds (a dropped connection shouldn't lose them).
   setInterval(saveAll, 5000);
+  // Notes still unsaved when the page goes leave with it (a beacon), and are kept
+  // in this tab too: the page that follows (a reload, a form's redirect back) can
+  // be answered before the beacon's save is, and would show the notes without
+  // them, which its next autosave would then write back.
+  var KEPT_FOR_MS = 30000;
+  function keptKey(form) { return "room-notes:" + form.action; }
   window.addEventListener("pagehide", function () {
     pads.filter(function (f) { return f.dataset.dirty; }).forEach(function (form) {
       if (navigator.sendBeacon) { navigator.sendBeacon(form.action, new FormData(form)); }
+      try {
+        sessionStorage.setItem(keptKey(form), JSON.stringify({
+          text: form.querySelector("textarea").value, at: Date.now()
+        }));
+      } catch (e) { /* storage off: the beacon alone */ }
     });
+  });
+  pads.forEach(function (form) {
+    var kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(keptKey(form)) || "null");
+      sessionStorage.removeItem(keptKey(form));
+    } catch (e) { kept = null; }
+    var textarea = form.querySelector("textarea");
+    if (kept && Date.now() - kept.at < KEPT_FOR_MS && kept.text !== textarea.value) {
+      textarea.value = kept.text;
+      save(form);
+    }
   });
 
   // --- "Candidate started designing" ---------------------------------------

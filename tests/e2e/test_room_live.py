@@ -276,3 +276,76 @@ def test_a_reload_mid_interview_keeps_the_code_and_the_saved_notes(chromium, ser
         assert len(nonces) == 3
     finally:
         ben_context.close()
+
+
+def test_question_checklist_and_notes_survive_reloads_on_a_laptop_and_a_phone(chromium, server):
+    # Before the round starts (the room opens 15 minutes early): Ben on a laptop
+    # switches the question and ticks the checklist, Ada on a phone reloads; both
+    # pages come from the page cache on their second reload.
+    ben = person("ben@example.com", "Ben", LA)
+    ada = person("ada@example.com", "Ada", BERLIN)
+    booking = make_booking(host=ben, guest=ada, starts_at=timezone.now() + timedelta(minutes=10))
+    round_ = booking.rounds.get()
+    ben_context, ben_page = open_room(chromium, server, booking, ben, LA)
+    ada_context, ada_page = open_room(chromium, server, booking, ada, BERLIN)
+    ben_page.set_viewport_size({"width": 1280, "height": 800})
+    ada_page.set_viewport_size({"width": 390, "height": 844})
+    notes = f"#notes-{round_.pk}"
+    written = 'nonce-1 now-2 </textarea><script>alert("x")</script>'
+    try:
+        select = ben_page.locator(f"#id_round-{round_.number}-question")
+        options = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+        choice = next(v for v in options if v and v != str(round_.question_id))
+        select.select_option(choice)
+        ben_page.get_by_role("button", name="Use this question").click()
+        expect(ben_page.locator(".messages")).to_contain_text("The question is now")
+        round_.refresh_from_db()
+        for _ in range(2):
+            ada_page.reload()
+            expect(ada_page.locator("#room-connection")).to_have_attribute(
+                "data-state", "connected", timeout=20000
+            )
+            expect(ada_page.locator(".candidate-view")).to_be_visible()
+        ben_page.locator('input[name="item"][value="scale"]').check()
+        expect(ben_page.locator(".checklist [role=status]")).to_have_text("Ticked.", timeout=10000)
+        ben_page.locator(notes).fill(written)
+        expect(ben_page.locator(".notes-status")).to_contain_text("Saved", timeout=10000)
+        for _ in range(2):
+            ben_page.reload()
+            expect(ben_page.locator("#room-connection")).to_have_attribute(
+                "data-state", "connected", timeout=20000
+            )
+            expect(ben_page.locator(".messages")).to_have_count(0)
+            expect(ben_page.locator(".question-prompt")).to_contain_text(
+                round_.question.prompt[:30]
+            )
+            expect(ben_page.locator('input[name="item"][value="scale"]')).to_be_checked()
+            expect(ben_page.locator(notes)).to_have_value(written)
+    finally:
+        ben_context.close()
+        ada_context.close()
+
+
+def test_notes_typed_just_before_a_reload_are_in_the_reloaded_page(chromium, server, interview):
+    # The last keystrokes leave with the page (a beacon on pagehide); the page
+    # that replaces it, served from the page cache, must not show the notes as
+    # they were before them (a later autosave would then write the old text back).
+    booking, ben, ada = interview
+    notes = f"#notes-{booking.rounds.get().pk}"
+    ben_context, ben_page = open_room(chromium, server, booking, ben, LA)
+    try:
+        ben_page.locator(notes).fill("First line")
+        expect(ben_page.locator(".notes-status")).to_contain_text("Saved", timeout=10000)
+        for attempt in range(5):
+            ben_page.reload()  # stored in the cache, then served from it
+            expect(ben_page.locator(notes)).to_have_value(
+                "First line" + "".join(f" +{n}" for n in range(attempt))
+            )
+            ben_page.locator(notes).press("End")
+            ben_page.keyboard.type(f" +{attempt}")
+        deadline = time.monotonic() + 10
+        while Round.objects.get(booking=booking).notes != "First line +0 +1 +2 +3 +4":
+            assert time.monotonic() < deadline, Round.objects.get(booking=booking).notes
+            time.sleep(0.1)
+    finally:
+        ben_context.close()

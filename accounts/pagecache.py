@@ -36,6 +36,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -101,6 +102,28 @@ def watch(
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
 
 
+def read_through(key: str, *, version_key: str, build: Callable[[], Any], timeout: int) -> Any:
+    """The value stored under `key` while the token under `version_key` holds, else `build()`.
+
+    One cache round trip on a hit: the entry and the current token are read
+    together. A built value is stored with the token read before building, so
+    a change that replaces the token meanwhile is never hidden by it; a missing
+    token is made (never reused). None from `build` is returned but not kept,
+    and nothing is kept while the cache is unreachable. `timeout` in seconds.
+    """
+    found = cache.get_many([key, version_key])
+    version, entry = found.get(version_key), found.get(key)
+    if entry is not None and version and entry[0] == version:
+        return entry[1]
+    if not version:
+        cache.add(version_key, secrets.token_hex(8), timeout=None)
+        version = cache.get(version_key)
+    value = build()
+    if value is not None and version:
+        cache.set(key, (version, value), timeout=timeout)
+    return value
+
+
 def signed_in_person(user_id: int, load: Callable[[], Model | None]) -> Model | None:
     """The signed-in person `user_id` as `load()` reads it, from the cache while their version holds.
 
@@ -117,19 +140,9 @@ def signed_in_person(user_id: int, load: Callable[[], Model | None]) -> Model | 
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
         return load()
-    scope, key = _version_key(user_id), f"{_PERSON_PREFIX}{user_id}"
-    found = cache.get_many([key, scope])
-    version, entry = found.get(scope), found.get(key)
-    if entry is not None and version and entry[0] == version:
-        return entry[1]
-    if not version:
-        # Made now and never reused, so no entry stored under an older token matches.
-        cache.add(scope, secrets.token_hex(8), timeout=None)
-        version = cache.get(scope)
-    person = load()
-    if person is not None and version:
-        cache.set(key, (version, person), timeout=seconds)
-    return person
+    return read_through(
+        f"{_PERSON_PREFIX}{user_id}", version_key=_version_key(user_id), build=load, timeout=seconds
+    )
 
 
 def _page_key(request: HttpRequest, csrf_secret: str) -> str:

@@ -76,7 +76,7 @@ def _next_change(booking: Booking, rounds: list[Round], now: datetime) -> dateti
     differently by the clock alone (the interview or a round starts or ends,
     the live room opens or closes), or None when none is left."""
     opens, closes = services.room_window(booking)
-    moments = [opens, closes, booking.starts_at, *(r.starts_at for r in rounds)]
+    moments = [opens, closes, *(r.starts_at for r in rounds)]
     moments += [r.ends_at for r in rounds]
     return min((m for m in moments if m > now), default=None)
 

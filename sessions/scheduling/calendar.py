@@ -20,6 +20,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from accounts import clock
+from accounts.pagecache import read_through
 from sessions.timeutils import format_range
 
 from .models import Booking, HostRole
@@ -194,28 +195,24 @@ def forget_feeds(*user_ids: int) -> None:
 def cached_feed(user_id: int) -> Feed:
     """The person's feed, built at most once per change (or per FEED_CACHE_SECONDS).
 
-    One cache round trip on a hit: the feed is stored with the version token it
-    was built under, and read together with the current token; a build is kept
-    only under the token read before it, so a change committed meanwhile
-    (forget_feeds) is never hidden.
+    One cache round trip on a hit (accounts.pagecache.read_through): a change
+    committed while a feed builds (forget_feeds) is never hidden by it.
     """
-    version_key, key = _version_key(user_id), f"calendar-feed:{user_id}"
-    found = cache.get_many([version_key, key])
-    version, stored = found.get(version_key), found.get(key)
-    if stored is not None and version and stored[0] == version:
-        return stored[1]
-    if not version:
-        cache.add(version_key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(version_key)
-    body = build_feed(user_id)
-    feed = Feed(
-        body=body,
-        etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
-        last_modified=float(int(time.time())),
+
+    def build() -> Feed:
+        body = build_feed(user_id)
+        return Feed(
+            body=body,
+            etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+            last_modified=float(int(time.time())),
+        )
+
+    return read_through(
+        f"calendar-feed:{user_id}",
+        version_key=_version_key(user_id),
+        build=build,
+        timeout=FEED_CACHE_SECONDS,
     )
-    if version:
-        cache.set(key, (version, feed), FEED_CACHE_SECONDS)
-    return feed
 
 
 def _booking_changed(sender, instance: Booking, **kwargs) -> None:

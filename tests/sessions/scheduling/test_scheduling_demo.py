@@ -78,10 +78,18 @@ def test_it_runs_twice_on_the_embedded_sqlite_default(tmp_path):
     second = run("-c", load)
     assert "new open slots" in first and "0 new open slots" not in first
     assert "0 new open slots, 0 new upcoming bookings, 0 new past sessions" in second
-    # The beat's reminder sweep runs there too (its statements must suit SQLite).
+    # The beat's reminder sweep runs there too (its statements must suit SQLite),
+    # and its marks land: every email sent is one more row marked sent.
     sweep = (
         "import django; django.setup();"
+        "from datetime import timedelta; from django.core import mail;"
+        "from django.utils import timezone; from sessions.models import Reminder;"
         "from sessions.notifications import services;"
-        "print('swept', services.send_due_reminders())"
+        "now = timezone.now(); sent = Reminder.objects.filter(status='sent', sent_at__isnull=False);"
+        "Reminder.objects.filter(status='pending', booking__starts_at__gt=now + timedelta(hours=25))"
+        ".update(due_at=now - timedelta(minutes=1));"
+        "before = sent.count(); swept = services.send_due_reminders();"
+        "print('swept', swept, len(mail.outbox), sent.count() - before)"
     )
-    assert "swept" in run("-c", sweep)
+    swept, emailed, marked = map(int, run("-c", sweep).split()[1:])
+    assert swept > 0 and swept == emailed == marked

@@ -202,9 +202,9 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Malformed body.", status=400)
     if not _is_event(event):
         return HttpResponse("Not an event.", status=400)
-    row = webhooks.record_event(event)
+    row, created = webhooks.record_event(event)
     try:
-        outcome = webhooks.process_event(row)
+        outcome = webhooks.process_event(row, created=created)
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError):
         logger.warning("Stripe event %s deferred: Stripe unreachable", row.event_id, exc_info=True)
         return HttpResponse("Try again later.", status=503)

@@ -7,8 +7,10 @@ run twice, concurrently, or after a later event without changing the result.
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -16,6 +18,8 @@ from . import checkout, refunds
 from .models import Order, StripeEvent
 
 logger = logging.getLogger(__name__)
+
+IGNORED = "ignored"  # the outcome of an event no handler acts on
 
 
 class MalformedEvent(ValueError):
@@ -100,18 +104,28 @@ HANDLERS: dict[str, Callable[[dict], Outcome]] = {
 }
 
 
-def record_event(event: dict) -> StripeEvent:
-    """Store a verified event once per id; later deliveries only count."""
-    row, created = StripeEvent.objects.get_or_create(
-        event_id=event["id"],
-        defaults={"type": event["type"], "payload": event},
-    )
-    if not created:
-        StripeEvent.objects.filter(pk=row.pk).update(deliveries=F("deliveries") + 1)
-    return row
+def record_event(event: dict) -> tuple[StripeEvent, bool]:
+    """Store a verified event once per id; returns the row and whether it is new.
+
+    A new event is one INSERT, with no read before it; an event of a type no
+    handler acts on goes in already processed, as "ignored", in that same
+    statement. A later delivery of the same id meets the unique constraint:
+    it only counts the delivery and reads the stored row.
+    """
+    fields = {"event_id": event["id"], "type": event["type"], "payload": event}
+    if event["type"] not in HANDLERS:
+        fields.update(processed_at=timezone.now(), outcome=IGNORED)
+    # Inside a transaction the refused INSERT needs a savepoint to roll back
+    # to; in autocommit it is rolled back alone.
+    try:
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            return StripeEvent.objects.create(**fields), True
+    except IntegrityError:
+        StripeEvent.objects.filter(event_id=event["id"]).update(deliveries=F("deliveries") + 1)
+        return StripeEvent.objects.get(event_id=event["id"]), False
 
 
-def process_event(row: StripeEvent) -> str:
+def process_event(row: StripeEvent, *, created: bool) -> str:
     """Act on a recorded event unless that already happened; returns what was done.
 
     Concurrent deliveries of one event may both get here before either marks it
@@ -119,10 +133,13 @@ def process_event(row: StripeEvent) -> str:
     Errors propagate, leaving the row unprocessed so Stripe's retry runs it.
     """
     if row.processed_at:
+        if created:  # recorded as done: a type no handler acts on
+            logger.info("Stripe event %s (%s): %s", row.event_id, row.type, row.outcome)
+            return row.outcome
         return "already processed"
     handler = HANDLERS.get(row.type)
     try:
-        outcome = handler(row.payload["data"]["object"]) if handler else Outcome("ignored")
+        outcome = handler(row.payload["data"]["object"]) if handler else Outcome(IGNORED)
     except MalformedEvent as exc:
         # Signed by Stripe yet not in Stripe's shape: a retry can't help, so
         # it is recorded, changes nothing, and is answered like an ignored type.

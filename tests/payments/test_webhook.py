@@ -127,10 +127,23 @@ def test_without_a_webhook_secret_it_asks_stripe_to_retry(fake, checkout, settin
 
 
 def test_an_event_type_it_does_not_handle_is_recorded_and_answered_200(fake, checkout):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     event = fake.emit("customer.created", {"id": "cus_test_1", "object": "customer"})
-    assert fake.flush() == [200]
+    with CaptureQueriesContext(connection) as queries:
+        assert fake.flush() == [200]
     row = StripeEvent.objects.get(event_id=event["id"])
     assert row.outcome == "ignored" and row.processed_at is not None
+    assert row.deliveries == 1
+    # One INSERT records it as done: no read before it, no UPDATE after (the
+    # savepoint around it exists only because the test runs in a transaction).
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == ["INSERT"]
+    # Stripe sends it again: counted, and answered as done already.
+    assert fake.deliver(event) == 200
+    row.refresh_from_db()
+    assert (row.deliveries, row.outcome) == (2, "ignored")
 
 
 def test_a_completed_event_for_a_session_that_is_not_ours_changes_nothing(fake, checkout):

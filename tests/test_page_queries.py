@@ -39,7 +39,7 @@ EXPECTED = {
     "room": 4,
     "feedback": 8,
     "playbook": 3,
-    "calendar_feed": 2,  # the token, then the cached feed (the client is also signed in)
+    "calendar_feed": 1,  # the signed-in client's user: the feed's owner and the feed are cached
     "availability": 6,  # the schedule, its hours, its overrides, the bank questions, its next times
     "publish": 3,  # the bank questions, and whether a weekly schedule exists
     "withdrawn_slots": 2,

@@ -215,6 +215,47 @@ def cached_feed(user_id: int) -> Feed:
     )
 
 
+_OWNERS_VERSION = "calendar-feed:owners:version"
+
+
+def feed_owner(token: str) -> int | None:
+    """The id of the active person whose feed the secret `token` opens, or None.
+
+    Calendar apps poll every few minutes for as long as they are subscribed, so
+    the answer is read through the cache (one round trip, no query) under one
+    version token for every feed address. That token is replaced, at once and
+    again after the commit, whenever an address is rotated or an account is
+    saved inactive or removed (`_owners_changed`). An unknown token is looked up
+    every time.
+    """
+    from accounts.models import Profile
+
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return read_through(
+        f"calendar-feed:owner:{digest}",
+        version_key=_OWNERS_VERSION,
+        build=lambda: (
+            Profile.objects.filter(calendar_token=token, user__is_active=True)
+            .values_list("user_id", flat=True)
+            .first()
+        ),
+        timeout=FEED_CACHE_SECONDS,
+    )
+
+
+def _owners_changed(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    fields = {"calendar_token", "is_active"}
+    if created or (update_fields is not None and not fields & set(update_fields)):
+        return  # a new account, a login's last_login: no known address changed hands
+    # Any full save of a user or profile counts (profile edits are rare next to polls).
+
+    def bump() -> None:
+        cache.set(_OWNERS_VERSION, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def _booking_changed(sender, instance: Booking, **kwargs) -> None:
     forget_feeds(instance.host_id, instance.guest_id)
 
@@ -243,9 +284,14 @@ def _profile_changed(sender, instance, created=False, update_fields=None, **kwar
 
 
 def connect_receivers() -> None:
-    """Forget a person's cached feed when one of their bookings or their profile changes."""
-    from accounts.models import Profile
+    """Forget a person's cached feed when one of their bookings or their profile
+    changes, and every known feed owner when an address or an account's state does."""
+    from accounts.models import Profile, User
 
     post_save.connect(_booking_changed, sender=Booking, dispatch_uid="calendar-feed-booking")
     post_delete.connect(_booking_changed, sender=Booking, dispatch_uid="calendar-feed-booking-del")
     post_save.connect(_profile_changed, sender=Profile, dispatch_uid="calendar-feed-profile")
+    for model in (Profile, User):
+        uid = f"calendar-feed-owners-{model._meta.model_name}"
+        post_save.connect(_owners_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_owners_changed, sender=model, dispatch_uid=f"{uid}-del")

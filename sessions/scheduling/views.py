@@ -5,21 +5,20 @@ is in booking_views; the room page is in room_views."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
-from accounts.models import Profile
 from accounts.pagecache import cached_page
 from sessions.grading import selectors as grading_selectors
 
 from . import selectors, services
 from .access import booking_for
-from .calendar import build_ics, cached_feed
+from .calendar import build_ics, cached_feed, feed_owner
 from .forms import (
     RescheduleForm,
     SlotFilterForm,
@@ -193,10 +192,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response is private and revalidated on every poll (ETag, Last-Modified).
     """
     # A deactivated or departed person's feed serves nothing.
-    profile = get_object_or_404(
-        Profile.objects.only("user_id"), calendar_token=token, user__is_active=True
-    )
-    feed = cached_feed(profile.user_id)
+    owner = feed_owner(token)
+    if owner is None:
+        raise Http404("No such calendar feed.")
+    feed = cached_feed(owner)
     response = get_conditional_response(
         request, etag=feed.etag, last_modified=int(feed.last_modified)
     )

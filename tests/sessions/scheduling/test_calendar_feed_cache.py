@@ -34,8 +34,8 @@ def test_a_repeat_poll_gets_304_and_a_booking_change_a_new_feed(
     assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
     etag, modified = first["ETag"], first["Last-Modified"]
 
-    # The repeat poll: the token lookup, then the cached feed; nothing to send back.
-    with django_assert_num_queries(1):
+    # The repeat poll: the feed's owner and the feed from the cache; nothing to send back.
+    with django_assert_num_queries(0):
         again = client.get(feed_url(host), HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     assert again.content == b""
@@ -98,3 +98,28 @@ def test_a_change_committed_while_the_feed_builds_is_not_hidden(host, guest, mon
         calendar.cached_feed(host.pk)
     # The first build is not kept as current; the second is, and serves the third call.
     assert builds == [host.pk, host.pk]
+
+
+def test_a_rotated_address_or_a_deactivated_account_stops_the_cached_feed_at_once(client, host):
+    make_booking(host=host, guest=UserFactory())
+    old = feed_url(host)
+    assert client.get(old).status_code == 200
+    assert client.get(old).status_code == 200  # owner and feed now come from the cache
+    client.force_login(host)
+    client.post(reverse("rotate_calendar_token"))
+    client.logout()
+    host.profile.refresh_from_db()
+    assert client.get(old).status_code == 404
+    new = feed_url(host)
+    assert client.get(new).status_code == 200
+    host.is_active = False
+    host.save()
+    assert client.get(new).status_code == 404
+
+
+def test_a_login_keeps_the_known_owners(client, host, django_assert_num_queries):
+    make_booking(host=host, guest=UserFactory())
+    client.get(feed_url(host))
+    host.save(update_fields=["last_login"])
+    with django_assert_num_queries(0):
+        assert client.get(feed_url(host)).status_code == 200

@@ -85,10 +85,10 @@ def _pinned_clock(request):
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_in_browsers(request, settings):
+def _page_cache_when_marked(request, settings):
     # A browser reads pages as production serves them: from the page cache when
-    # nothing they show has changed.
-    if request.node.get_closest_marker("browser"):
+    # nothing they show has changed; so do the tests marked page_cache.
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("page_cache"):
         settings.PAGE_CACHE_SECONDS = 60
 
 

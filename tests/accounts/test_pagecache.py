@@ -17,15 +17,10 @@ from tests.factories import UserFactory, make_booking
 from tests.sessions.scheduling.availability_support import save
 from tests.sessions.scheduling.scheduling_support import make_slot, soon
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 MINE = reverse("sessions:mine")
 FIND = reverse("sessions:find")
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 def signed_in(user) -> Client:

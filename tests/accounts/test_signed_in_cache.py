@@ -9,14 +9,9 @@ from accounts.models import User
 from accounts.pagecache import people_changed, signed_in_person
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 MINE = reverse("sessions:mine")
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 class Loader:

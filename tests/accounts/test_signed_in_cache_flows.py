@@ -25,17 +25,12 @@ from sessions.scheduling import services
 from tests.accounts.conftest import deliver_outbox, link_in
 from tests.factories import PASSWORD, UserFactory, make_booking
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 MINE = reverse("sessions:mine")
 PROFILE = reverse("profile")
 ADMIN = reverse("admin:accounts_user_changelist")
 NEW = "a-brand-new-passphrase-42"
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 def signed_in(user) -> Client:

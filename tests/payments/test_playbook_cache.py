@@ -9,13 +9,10 @@ from django.test import Client
 
 from tests.payments.helpers import buy
 
+pytestmark = pytest.mark.page_cache
+
 PLAYBOOK = "/playbook/"
 DOWNLOAD_BUTTON = "Download the PDF"
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 @pytest.fixture

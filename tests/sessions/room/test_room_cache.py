@@ -23,14 +23,9 @@ from sessions.scheduling.services import (
 )
 from tests.factories import UserFactory, make_booking
 
-pytestmark = [pytest.mark.django_db, pytest.mark.clock]
+pytestmark = [pytest.mark.django_db, pytest.mark.clock, pytest.mark.page_cache]
 
 START = timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 def room(booking) -> str:

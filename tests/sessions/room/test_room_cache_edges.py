@@ -26,16 +26,11 @@ from tests.sessions.room.test_room_cache import (
     signed_in,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.clock]
+pytestmark = [pytest.mark.django_db, pytest.mark.clock, pytest.mark.page_cache]
 
 # 15:00 UTC on a winter day: 07:00 in Los Angeles, 16:00 in Berlin.
 START = timezone.now().replace(month=1, day=20, hour=15, minute=0, second=0, microsecond=0)
 START = START.replace(year=timezone.now().year + 1)
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 def person(zone: str, clock: str):
